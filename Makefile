@@ -1,0 +1,159 @@
+# intakebot: GNU make, no configure step.  `make` builds build/intakebot;
+# `make run` and `make check` first install missing Debian packages
+# (debian-packages.txt) through scripts/deps.sh.
+
+VERSION    = 0.1.0
+PREFIX    ?= /usr/local
+SBINDIR   ?= $(PREFIX)/sbin
+MANDIR    ?= $(PREFIX)/share/man
+DATADIR   ?= $(PREFIX)/share/intakebot
+SYSCONFDIR ?= /etc
+UNITDIR   ?= $(PREFIX)/lib/systemd/system
+DESTDIR   ?=
+
+CC        ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS       = libcurl json-c libmicrohttpd sqlite3 inih libcrypto libssl
+IRC_CFLAGS ?=
+IRC_LIBS   ?= -lircclient
+
+CSTD    = -std=c11 -D_DEFAULT_SOURCE
+WARN    = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+          -Wmissing-declarations -Wpointer-arith -Wformat=2 -Wvla
+WERROR ?= -Werror
+
+ifeq ($(SANITIZE),1)
+BUILD  ?= build/san
+SAN     = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+          -fno-sanitize-recover=all
+else
+BUILD  ?= build
+SAN     =
+endif
+OPTFLAGS ?= -O2 -g
+
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+ALL_CFLAGS  = $(CSTD) $(WARN) $(WERROR) $(OPTFLAGS) $(SAN) -MMD -MP \
+              -DINTAKEBOT_VERSION=\"$(VERSION)\" $(PKG_CFLAGS) $(IRC_CFLAGS) \
+              $(CPPFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(SAN) $(LDFLAGS)
+ALL_LIBS    = $(PKG_LIBS) $(IRC_LIBS) $(LDLIBS)
+
+SRCS     = $(wildcard src/*.c)
+OBJS     = $(SRCS:src/%.c=$(BUILD)/obj/%.o)
+LIB_OBJS = $(filter-out $(BUILD)/obj/main.o,$(OBJS))
+LIB      = $(BUILD)/libintakebot.a
+BIN      = $(BUILD)/intakebot
+
+UNIT_SRCS = $(wildcard tests/unit/test_*.c)
+UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+TEST_HELPERS = $(wildcard tests/helpers/*.c)
+HELPER_BINS = $(TEST_HELPERS:tests/helpers/%.c=$(BUILD)/helpers/%)
+
+FUZZ_SRCS    = $(wildcard fuzz/fuzz_*.c)
+FUZZ_SECONDS ?= 20
+
+MANPAGES = man/intakebot.8 man/intakebot.conf.5
+
+.PHONY: all deps run check check-suites check-clang unit fuzz bench \
+        install uninstall clean format format-check lint check-config
+
+all: $(BIN)
+
+deps:
+	@scripts/deps.sh
+
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $(LIB_OBJS)
+
+$(BIN): $(BUILD)/obj/main.o $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(BUILD)/obj/main.o $(LIB) $(ALL_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Isrc -Wno-missing-prototypes \
+	    -Wno-missing-declarations -o $@ $< $(LIB) $(ALL_LDFLAGS) \
+	    $(ALL_LIBS) $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+
+$(BUILD)/helpers/%: tests/helpers/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(LIB) $(ALL_LDFLAGS) $(ALL_LIBS)
+
+unit: $(UNIT_BINS)
+
+# The suites once, against whatever BUILD/SANITIZE say.
+check-suites: $(BIN) $(UNIT_BINS) $(HELPER_BINS)
+	BUILD=$(BUILD) tests/run.sh
+
+# The other compiler must build it with -Werror too.
+check-clang:
+	$(MAKE) CC=clang BUILD=build/clang all unit
+
+check: deps
+	$(MAKE) check-suites
+	$(MAKE) SANITIZE=1 check-suites
+	$(MAKE) check-clang
+	$(MAKE) lint format-check check-config
+
+run: deps
+	$(MAKE) all
+	scripts/run.sh
+
+check-config: $(BIN)
+	$(BIN) -c config/intakebot.conf --check
+
+fuzz: deps
+	@mkdir -p build/fuzz
+	for f in $(FUZZ_SRCS); do \
+	    n=$$(basename $$f .c); \
+	    clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined \
+	        -Isrc $(PKG_CFLAGS) -o build/fuzz/$$n $$f \
+	        $(filter-out src/main.c,$(SRCS)) $(PKG_LIBS) $(IRC_LIBS) || exit 1; \
+	    mkdir -p build/fuzz/corpus-$$n; \
+	    build/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
+	        build/fuzz/corpus-$$n fuzz/corpus/$$n || exit 1; \
+	done
+
+bench: deps
+	$(MAKE) all
+	bench/run.sh
+
+lint:
+	mandoc -Tlint -Wwarning $(MANPAGES)
+
+format:
+	clang-format -i src/*.c src/*.h tests/unit/*.c
+
+format-check:
+	clang-format --dry-run -Werror src/*.c src/*.h
+
+install: $(BIN)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/content \
+	    $(DESTDIR)$(SYSCONFDIR)/intakebot
+	install -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/intakebot
+	sed 's/@VERSION@/$(VERSION)/' man/intakebot.8 > $(DESTDIR)$(MANDIR)/man8/intakebot.8
+	sed 's/@VERSION@/$(VERSION)/' man/intakebot.conf.5 > $(DESTDIR)$(MANDIR)/man5/intakebot.conf.5
+	cp -R content/. $(DESTDIR)$(DATADIR)/content/
+	install -m 0644 config/intakebot.conf $(DESTDIR)$(DATADIR)/intakebot.conf.example
+	[ -e $(DESTDIR)$(SYSCONFDIR)/intakebot/intakebot.conf ] || \
+	    sed 's|^content_dir = .*|content_dir = $(DATADIR)/content|' \
+	    config/intakebot.conf > $(DESTDIR)$(SYSCONFDIR)/intakebot/intakebot.conf
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/intakebot \
+	    $(DESTDIR)$(MANDIR)/man8/intakebot.8 \
+	    $(DESTDIR)$(MANDIR)/man5/intakebot.conf.5
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build
+
+-include $(OBJS:.o=.d)

@@ -1,0 +1,46 @@
+/*
+ * The command table.  Adding a command means one entry here and one
+ * cmd-<name>.c file; the router does the checks described in cmd.h.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "cmd.h"
+
+static const struct cmd_entry cmd_entries[] = {
+	{ "help", { "topics", "ayuda", "temas", NULL }, "help", 0, 1, 0,
+	    cmd_help_exec },
+	{ "search", { "buscar", "find", NULL }, "search WORDS", 1, 16, 0,
+	    cmd_search_exec },
+	{ NULL, { NULL }, NULL, 0, 0, 0, NULL },
+};
+
+const struct cmd_entry *
+cmd_table(void)
+{
+	return cmd_entries;
+}
+
+const struct cmd_entry *
+cmd_find(const char *word)
+{
+	const struct cmd_entry *e;
+	size_t i;
+
+	for (e = cmd_entries; e->name != NULL; e++) {
+		if (strcasecmp(e->name, word) == 0)
+			return e;
+		for (i = 0; e->aliases[i] != NULL; i++)
+			if (strcasecmp(e->aliases[i], word) == 0)
+				return e;
+	}
+	return NULL;
+}
+
+const char *
+cmd_tr(const char *lang, const char *en, const char *es)
+{
+	if (lang != NULL && strcmp(lang, "es") == 0 && es != NULL)
+		return es;
+	return en;
+}

@@ -1,0 +1,55 @@
+/*
+ * The command table.  Each command has a descriptor with its name, other
+ * names, usage, argument counts and who may run it; the router checks all
+ * of that before it calls exec.  One cmd-<name>.c file per command.
+ */
+#ifndef CMD_H
+#define CMD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "message.h"
+#include "router.h"
+
+struct topic;
+
+#define CMD_STAFF	0x1	/* staff channel or staff account only */
+#define CMD_ADMIN	0x2	/* authenticated admins only */
+
+struct cmd_ctx {
+	const struct router_env	*env;
+	const struct message	*msg;
+	const char		*lang;		/* reply language */
+	const char		*name;		/* the word typed, lower-case */
+	const char		*args;		/* the rest, trimmed */
+	char			**argv;		/* args split on spaces */
+	size_t			  argc;
+	struct replies		*out;
+};
+
+struct cmd_entry {
+	const char	*name;
+	const char	*aliases[4];	/* NULL-terminated */
+	const char	*usage;		/* "!search WORDS" without prefix */
+	size_t		 min_args, max_args;
+	int		 flags;
+	void		(*exec)(struct cmd_ctx *);
+};
+
+/* The command whose name or alias is word, or NULL. */
+const struct cmd_entry	*cmd_find(const char *word);
+/* All commands, terminated by an entry with a NULL name. */
+const struct cmd_entry	*cmd_table(void);
+
+/* Picks the string for lang: Spanish where one is given, else English. */
+const char	*cmd_tr(const char *lang, const char *en, const char *es)
+	    __attribute__((format_arg(2), format_arg(3)));
+
+/* Answers a topic: summary here, or the body privately with "more". */
+void	cmd_topic_exec(struct cmd_ctx *, const struct topic *);
+
+void	cmd_help_exec(struct cmd_ctx *);
+void	cmd_search_exec(struct cmd_ctx *);
+
+#endif

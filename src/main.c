@@ -1,0 +1,117 @@
+/*
+ * intakebot: options, then the bot.  Exit status: 0 on a clean shutdown,
+ * 1 on a config or content error, 2 on a usage error.
+ */
+#define LOG_MODULE "main"
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bot.h"
+#include "conf.h"
+#include "content.h"
+#include "diag.h"
+#include "log.h"
+#include "router.h"
+
+#ifndef INTAKEBOT_VERSION
+#define INTAKEBOT_VERSION "0.1"
+#endif
+#ifndef INTAKEBOT_CONF
+#define INTAKEBOT_CONF "config/intakebot.conf"
+#endif
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp, "usage: intakebot [-v] [-c FILE] [--check | --console]\n"
+	    "       intakebot --version | --help\n"
+	    "\n"
+	    "  -c, --config FILE  configuration file (default %s)\n"
+	    "      --check        validate config and content, then exit\n"
+	    "      --console      also chat on standard input and output\n"
+	    "  -v, --verbose      debug logging\n"
+	    "      --version      print the version and exit\n"
+	    "      --help         print this help and exit\n", INTAKEBOT_CONF);
+}
+
+static int
+check(const char *path)
+{
+	struct conf *c;
+	struct content *t;
+	struct diag d;
+	int rc = 1;
+
+	diag_init(&d);
+	if ((c = conf_load(path, &d)) != NULL) {
+		if ((t = content_load(c->content_dir, router_reserved(),
+		    &d)) != NULL) {
+			printf("configuration OK\n");
+			rc = 0;
+			content_free(t);
+		}
+		conf_free(c);
+	}
+	diag_print(&d, stderr);
+	diag_reset(&d);
+	return rc;
+}
+
+int
+main(int argc, char *argv[])
+{
+	enum { OPT_CHECK = 256, OPT_CONSOLE, OPT_VERSION, OPT_HELP };
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "console", no_argument, NULL, OPT_CONSOLE },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct bot_options bo = { INTAKEBOT_CONF, false, 0 };
+	struct bot *b;
+	bool do_check = false;
+	int ch, rc;
+
+	while ((ch = getopt_long(argc, argv, "c:v", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			bo.conf_path = optarg;
+			break;
+		case 'v':
+			bo.verbose++;
+			break;
+		case OPT_CHECK:
+			do_check = true;
+			break;
+		case OPT_CONSOLE:
+			bo.console = true;
+			break;
+		case OPT_VERSION:
+			printf("intakebot %s\n", INTAKEBOT_VERSION);
+			return 0;
+		case OPT_HELP:
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc || (do_check && bo.console)) {
+		usage(stderr);
+		return 2;
+	}
+	log_init(bo.verbose);
+	if (do_check)
+		return check(bo.conf_path);
+	if ((b = bot_new(&bo)) == NULL)
+		return 1;
+	rc = bot_run(b);
+	bot_free(b);
+	return rc;
+}

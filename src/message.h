@@ -1,0 +1,65 @@
+/*
+ * The neutral message and reply types: every adapter turns a platform's
+ * event into a struct message, hands it to the router, and renders the
+ * struct replies it gets back in its own dialect.  The core never sees a
+ * platform's types.
+ */
+#ifndef MESSAGE_H
+#define MESSAGE_H
+
+#include <stdbool.h>
+
+/*
+ * All strings are borrowed from the adapter for the duration of the
+ * router call.  text is valid UTF-8 (adapters sanitise first) and at most
+ * MESSAGE_TEXT_MAX bytes.
+ */
+#define MESSAGE_TEXT_MAX 4096
+
+struct message {
+	const char	*adapter;	/* "console", "irc", "mattermost", ... */
+	const char	*network;	/* IRC network or platform team; may be NULL */
+	const char	*channel;	/* NULL in a private conversation */
+	const char	*sender;	/* display name or nick */
+	const char	*sender_id;	/* stable id (nick!user@host, user id) */
+	const char	*account;	/* services account, NULL if unknown */
+	const char	*text;
+	bool		 is_private;
+	bool		 is_staff;	/* sent from a staff channel or route */
+	bool		 is_admin;	/* sender authenticated as an admin */
+	bool		 addressed;	/* "intakebot: ..." or a slash command */
+};
+
+enum reply_to {
+	REPLY_HERE,		/* where the message came from */
+	REPLY_PRIVATE		/* privately to the sender (NOTICE, ephemeral) */
+};
+
+/*
+ * A reply's text is a small neutral Markdown subset (paragraphs, "- "
+ * lists, **bold**, [text](url)); text.h renders it per dialect.  link, when
+ * set, is shown last after the adapter's own cut of a long body.
+ */
+struct reply {
+	enum reply_to	 to;
+	char		*text;
+	char		*link;
+	bool		 is_long;	/* a "more" body: line cap applies */
+	struct reply	*next;
+};
+
+struct replies {
+	struct reply	*head;
+	struct reply	**tail;
+	int		 count;
+};
+
+void	replies_init(struct replies *);
+/* Appends a reply; text and link are copied.  link may be NULL. */
+struct reply *replies_add(struct replies *, enum reply_to, const char *text,
+	    const char *link);
+struct reply *replies_addf(struct replies *, enum reply_to, const char *fmt,
+	    ...) __attribute__((format(printf, 3, 4)));
+void	replies_reset(struct replies *);
+
+#endif
