@@ -23,7 +23,7 @@ struct console {
 	struct loop	*loop;
 	int		 fd_in;
 	FILE		*out;
-	console_handler	 handler;
+	message_handler	 handler;
 	console_eof_cb	 on_eof;
 	void		*arg;
 	char		 buf[MESSAGE_TEXT_MAX + 1];
@@ -120,7 +120,7 @@ console_on_read(void *arg, int fd, int events)
 }
 
 struct console *
-console_new(struct loop *loop, int fd_in, int fd_out, console_handler h,
+console_new(struct loop *loop, int fd_in, int fd_out, message_handler h,
     console_eof_cb on_eof, void *arg)
 {
 	struct console *co;

@@ -11,13 +11,10 @@
 struct loop;
 struct console;
 
-/* Called for each line; the handler fills replies, the console prints. */
-typedef void	(*console_handler)(void *arg, const struct message *,
-		    struct replies *);
 typedef void	(*console_eof_cb)(void *arg);
 
 struct console	*console_new(struct loop *, int fd_in, int fd_out,
-		    console_handler, console_eof_cb, void *arg);
+		    message_handler, console_eof_cb, void *arg);
 void		 console_free(struct console *);
 
 /* Prints one reply as the console renders it (plain text). */

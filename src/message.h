@@ -54,6 +54,13 @@ struct replies {
 	int		 count;
 };
 
+/*
+ * What an adapter calls with each message: the handler routes it and
+ * fills out, which the adapter renders and frees with replies_reset.
+ */
+typedef void	(*message_handler)(void *arg, const struct message *,
+		    struct replies *out);
+
 void	replies_init(struct replies *);
 /* Appends a reply; text and link are copied.  link may be NULL. */
 struct reply *replies_add(struct replies *, enum reply_to, const char *text,
