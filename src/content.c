@@ -343,6 +343,7 @@ content_parse(struct content_file *f, char *text, size_t len,
 	if (alias_line != NULL && t->command != NULL) {
 		char *p = alias_line, *comma;
 
+		t->aliases_line = alias_lineno;
 		while (p != NULL) {
 			comma = strchr(p, ',');
 			if (comma != NULL)
@@ -439,15 +440,16 @@ content_read_file(struct content_file *f, size_t *len)
 /* Inserts key into the language's table; reports duplicates. */
 static void
 content_index_key(struct content_lang *l, struct topic *t, const char *key,
-    struct diag *d, int *errors)
+    int line, struct diag *d, int *errors)
 {
 	struct content_slot *s;
 
 	s = content_slot_find(l, key);
 	if (s->key != NULL) {
-		diag_add(d, t->file, t->line,
+		diag_add(d, t->file, line,
 		    "'%s' is already used by %s:%d", key, s->topic->file,
-		    s->topic->line);
+		    strcasecmp(s->topic->command, key) == 0 ? s->topic->line :
+		    s->topic->aliases_line);
 		(*errors)++;
 		return;
 	}
@@ -559,9 +561,10 @@ content_build_index(struct content_lang *l, struct diag *d, int *errors)
 	for (i = 0; i < l->ntopics; i++) {
 		struct topic *t = l->topics[i];
 
-		content_index_key(l, t, t->command, d, errors);
+		content_index_key(l, t, t->command, t->line, d, errors);
 		for (k = 0; k < t->naliases; k++)
-			content_index_key(l, t, t->aliases[k], d, errors);
+			content_index_key(l, t, t->aliases[k], t->aliases_line,
+			    d, errors);
 	}
 	qsort(l->topics, l->ntopics, sizeof(*l->topics), content_cmp_topic);
 	l->search_text = xcalloc(l->ntopics + 1, sizeof(char *));

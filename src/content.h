@@ -30,6 +30,7 @@ struct topic {
 	char	*body;		/* Markdown, may be empty */
 	char	*file;
 	int	  line;		/* line of "command:" */
+	int	  aliases_line;	/* line of "aliases:" */
 };
 
 struct content;

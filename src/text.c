@@ -139,8 +139,10 @@ text_sanitize(const char *s, size_t len, size_t max, int flags)
 		}
 		i += n;
 	}
-	if (max > 0 && b.len > max)
+	if (max > 0 && b.len > max) {
 		b.len = text_utf8_cut(b.data, b.len, max);
+		b.data[b.len] = '\0';
+	}
 	return buf_take(&b);
 }
 
