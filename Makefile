@@ -113,7 +113,7 @@ fuzz: deps
 	@mkdir -p build/fuzz
 	for f in $(FUZZ_SRCS); do \
 	    n=$$(basename $$f .c); \
-	    clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined \
+	    clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	        -Isrc $(PKG_CFLAGS) -o build/fuzz/$$n $$f \
 	        $(filter-out src/main.c,$(SRCS)) $(PKG_LIBS) $(IRC_LIBS) || exit 1; \
 	    mkdir -p build/fuzz/corpus-$$n; \

@@ -498,7 +498,8 @@ content_load_dir(struct content *c, const char *dir, const char *lang,
 		names[nnames++] = xstrdup(de->d_name);
 	}
 	closedir(dp);
-	qsort(names, nnames, sizeof(char *), content_cmp_name);
+	if (nnames > 0)
+		qsort(names, nnames, sizeof(char *), content_cmp_name);
 	if ((l = content_lang_get(c, lang, true)) == NULL) {
 		diag_add(d, dir, 0, "too many languages (at most %d)",
 		    CONTENT_LANGS_MAX);
@@ -566,7 +567,9 @@ content_build_index(struct content_lang *l, struct diag *d, int *errors)
 			content_index_key(l, t, t->aliases[k], t->aliases_line,
 			    d, errors);
 	}
-	qsort(l->topics, l->ntopics, sizeof(*l->topics), content_cmp_topic);
+	if (l->ntopics > 0)
+		qsort(l->topics, l->ntopics, sizeof(*l->topics),
+		    content_cmp_topic);
 	l->search_text = xcalloc(l->ntopics + 1, sizeof(char *));
 	for (i = 0; i < l->ntopics; i++) {
 		buf_init(&b, 0);
