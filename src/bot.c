@@ -13,12 +13,33 @@
 #include "bot.h"
 #include "conf.h"
 #include "console.h"
+#include "consult.h"
 #include "content.h"
 #include "diag.h"
+#include "http.h"
+#include "irc.h"
 #include "log.h"
 #include "loop.h"
+#include "notify.h"
 #include "router.h"
+#include "store.h"
 #include "xmalloc.h"
+
+#define BOT_SINKS_MAX 16
+/* The IRC staff channel as a sink; filled in once the IRC adapter is wired. */
+#define BOT_IRC_SINK(b, cs, n) do { } while (0)
+
+/* A staff destination as consult.c sees it: the IRC channel or a webhook. */
+struct bot_sink {
+	struct bot	*bot;
+	char		*dest;		/* notify destination; NULL for IRC */
+};
+
+/* One post in flight, to turn the adapter's callback into consult's. */
+struct bot_post {
+	consult_done_cb	 cb;
+	void		*arg;
+};
 
 struct bot {
 	struct bot_options	 opt;
@@ -27,6 +48,15 @@ struct bot {
 	struct content		*content;
 	struct router		*router;
 	struct console		*console;
+	struct notify		*notify;	/* staff webhooks, NULL: none */
+	struct http		*http;		/* inbound webhooks, [http] */
+	struct irc		*irc;		/* [irc], NULL: none */
+	bool			 irc_quit_sent;	/* shutdown: QUIT sent */
+	int64_t			 irc_quit_until;
+	struct store		*store;		/* data_dir/intakebot.db */
+	struct consult		*consult;
+	struct bot_sink		*sinks[BOT_SINKS_MAX];	/* staff destinations */
+	size_t			 nsinks;
 	int64_t			 started_ms;
 	bool			 stopping;
 };
@@ -37,6 +67,33 @@ bot_on_console(void *arg, const struct message *m, struct replies *out)
 	bot_dispatch(arg, m, out);
 }
 
+/* Messages from the inbound webhooks (http.c). */
+static void
+bot_on_http(void *arg, const struct message *m, struct replies *out)
+{
+	bot_dispatch(arg, m, out);
+}
+
+/* Messages from IRC (irc.c). */
+static void
+bot_on_irc(void *arg, const struct message *m, struct replies *out)
+{
+	bot_dispatch(arg, m, out);
+}
+
+/* Shutdown: waits (at most 2 s) for the server to close after QUIT. */
+static long
+bot_on_irc_quit_wait(void *arg)
+{
+	struct bot *b = arg;
+
+	if (!irc_is_stopped(b->irc) && loop_now_ms() < b->irc_quit_until)
+		return 20;
+	b->stopping = false;
+	bot_shutdown(b);
+	return LOOP_TIMER_DONE;
+}
+
 static void
 bot_on_console_eof(void *arg)
 {
@@ -44,6 +101,14 @@ bot_on_console_eof(void *arg)
 
 	log_info("end of console input");
 	bot_shutdown(b);
+}
+
+static void
+bot_on_notify_drained(void *arg)
+{
+	struct bot *b = arg;
+
+	loop_stop(b->loop);
 }
 
 static void
@@ -58,6 +123,83 @@ bot_on_signal(void *arg, enum loop_signal sig)
 		log_info("signal: shutting down");
 		bot_shutdown(b);
 	}
+}
+
+static void
+bot_on_notify_posted(void *arg, enum notify_result r, const char *why)
+{
+	struct bot_post *p = arg;
+
+	p->cb(p->arg, r == NOTIFY_OK, why);
+	free(p);
+}
+
+static int
+bot_sink_post_notify(void *ctx, const char *text, long give_up_after,
+    consult_done_cb cb, void *arg)
+{
+	struct bot_sink *s = ctx;
+	struct bot_post *p;
+
+	if (s->bot->notify == NULL)
+		return -1;
+	p = xmalloc(sizeof(*p));
+	p->cb = cb;
+	p->arg = arg;
+	if (notify_post(s->bot->notify, s->dest, text, give_up_after,
+	    bot_on_notify_posted, p) == -1) {
+		free(p);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+bot_sinks_free(struct bot *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->nsinks; i++) {
+		free(b->sinks[i]->dest);
+		free(b->sinks[i]);
+	}
+	b->nsinks = 0;
+}
+
+/*
+ * Hands consult.c the staff destinations of the current config: the IRC
+ * staff channel, then each staff webhook.  The old sink contexts are kept
+ * until the bot is freed, since a post in flight still points at one.
+ */
+static void
+bot_sinks_update(struct bot *b)
+{
+	struct consult_sink cs[BOT_SINKS_MAX];
+	const char *names[BOT_SINKS_MAX];
+	struct bot_sink *s;
+	size_t n = 0, nd = 0, i;
+
+	BOT_IRC_SINK(b, cs, n);
+	if (b->notify != NULL)
+		nd = notify_destinations(b->notify, names, BOT_SINKS_MAX);
+	for (i = 0; i < nd && n < BOT_SINKS_MAX; i++) {
+		s = NULL;
+		for (size_t k = 0; k < b->nsinks; k++)
+			if (b->sinks[k]->dest != NULL &&
+			    strcmp(b->sinks[k]->dest, names[i]) == 0)
+				s = b->sinks[k];
+		if (s == NULL && b->nsinks < BOT_SINKS_MAX) {
+			s = xcalloc(1, sizeof(*s));
+			s->bot = b;
+			s->dest = xstrdup(names[i]);
+			b->sinks[b->nsinks++] = s;
+		}
+		if (s == NULL)
+			break;
+		cs[n++] = (struct consult_sink){ .name = s->dest,
+		    .ready = NULL, .post = bot_sink_post_notify, .ctx = s };
+	}
+	consult_set_sinks(b->consult, cs, n);
 }
 
 /* Loads config and content together; NULL pair with d filled on error. */
@@ -98,12 +240,32 @@ bot_new(const struct bot_options *opt)
 	diag_reset(&d);
 	b->loop = loop_new();
 	b->started_ms = loop_now_ms();
-	env = (struct router_env){ b->conf, b->content, b };
+	if ((b->store = store_open(b->conf->data_dir)) == NULL) {
+		fprintf(stderr, "intakebot: cannot open the database in %s\n",
+		    b->conf->data_dir);
+		loop_free(b->loop);
+		content_free(b->content);
+		conf_free(b->conf);
+		free(b);
+		return NULL;
+	}
+	b->consult = consult_new(b->loop, b->store, b->conf);
+	env = (struct router_env){ .conf = b->conf, .content = b->content,
+	    .consult = b->consult, .app = b };
 	b->router = router_new(&env);
+	if (notify_configured(b->conf))
+		b->notify = notify_new(b->loop, b->conf);
 	loop_signals_init(b->loop, bot_on_signal, b);
 	if (opt->console)
 		b->console = console_new(b->loop, STDIN_FILENO, STDOUT_FILENO,
 		    bot_on_console, bot_on_console_eof, b);
+	if (b->conf->http_enabled && (b->http = http_new(b->loop, b->conf,
+	    bot_on_http, b)) == NULL)
+		fatalx("[http] cannot start the HTTP listener on %s",
+		    b->conf->http_listen);
+	if (b->conf->irc_enabled)
+		b->irc = irc_new(b->loop, b->conf, bot_on_irc, b);
+	bot_sinks_update(b);
 	log_info("started: %zu topics, language %s", content_count(b->content,
 	    b->conf->language) ? content_count(b->content, b->conf->language) :
 	    content_count(b->content, "en"), b->conf->language);
@@ -124,6 +286,14 @@ bot_free(struct bot *b)
 	if (b == NULL)
 		return;
 	console_free(b->console);
+	irc_free(b->irc);
+	http_free(b->http);
+	/* Posts still in flight fail here and are retried after a restart. */
+	notify_free(b->notify);
+	b->notify = NULL;
+	consult_free(b->consult);
+	bot_sinks_free(b);
+	store_close(b->store);
 	router_free(b->router);
 	content_free(b->content);
 	conf_free(b->conf);
@@ -157,12 +327,28 @@ bot_reload(struct bot *b, char *why, size_t whylen)
 		return -1;
 	}
 	diag_reset(&d);
-	env = (struct router_env){ c, t, b };
+	env = (struct router_env){ .conf = c, .content = t,
+	    .consult = b->consult, .app = b };
 	router_set_env(b->router, &env);
+	if (b->notify != NULL)
+		notify_set_conf(b->notify, c);
+	else if (notify_configured(c))
+		b->notify = notify_new(b->loop, c);
+	if (b->http != NULL)
+		http_set_conf(b->http, c);
+	if (b->irc != NULL)
+		irc_reload(b->irc, c);
+	else if (c->irc_enabled)
+		b->irc = irc_new(b->loop, c, bot_on_irc, b);
+	if (strcmp(c->data_dir, b->conf->data_dir) != 0)
+		log_warnx("data_dir changed: the new folder is used after a "
+		    "restart");
+	consult_set_conf(b->consult, c);
 	content_free(b->content);
 	conf_free(b->conf);
 	b->conf = c;
 	b->content = t;
+	bot_sinks_update(b);
 	log_info("reloaded: %zu topics", content_count(t, "en"));
 	if (why != NULL)
 		snprintf(why, whylen, "reloaded");
@@ -175,5 +361,17 @@ bot_shutdown(struct bot *b)
 	if (b->stopping)
 		return;
 	b->stopping = true;
+	if (b->irc != NULL && !b->irc_quit_sent) {
+		b->irc_quit_sent = true;
+		irc_quit(b->irc, "shutting down");
+		b->irc_quit_until = loop_now_ms() + 2000;
+		loop_timer_add(b->loop, 0, bot_on_irc_quit_wait, b);
+		return;
+	}
+	/* Staff posts on the wire get a moment; the queue is the store's. */
+	if (b->notify != NULL && notify_busy(b->notify)) {
+		notify_drain(b->notify, 2000, bot_on_notify_drained, b);
+		return;
+	}
 	loop_stop(b->loop);
 }

@@ -12,6 +12,16 @@ static const struct cmd_entry cmd_entries[] = {
 	    cmd_help_exec },
 	{ "search", { "buscar", "find", NULL }, "search WORDS", 1, 16, 0,
 	    cmd_search_exec },
+	{ "consult", { NULL }, "consult TEXT", 0, 1000,
+	    0, cmd_consult_exec },
+	{ "pending", { "pendientes", NULL }, "pending", 0, 0, CMD_STAFF,
+	    cmd_pending_exec },
+	{ "show", { "ver", NULL }, "show NUMBER", 1, 1, CMD_STAFF,
+	    cmd_show_exec },
+	{ "claim", { "asignar", NULL }, "claim NUMBER", 1, 1, CMD_STAFF,
+	    cmd_claim_exec },
+	{ "done", { "cerrar", NULL }, "done NUMBER", 1, 1, CMD_STAFF,
+	    cmd_done_exec },
 	{ NULL, { NULL }, NULL, 0, 0, 0, NULL },
 };
 

@@ -51,5 +51,10 @@ void	cmd_topic_exec(struct cmd_ctx *, const struct topic *);
 
 void	cmd_help_exec(struct cmd_ctx *);
 void	cmd_search_exec(struct cmd_ctx *);
+void	cmd_consult_exec(struct cmd_ctx *);
+void	cmd_pending_exec(struct cmd_ctx *);
+void	cmd_show_exec(struct cmd_ctx *);
+void	cmd_claim_exec(struct cmd_ctx *);
+void	cmd_done_exec(struct cmd_ctx *);
 
 #endif

@@ -18,6 +18,7 @@
 #include <ini.h>
 
 #include "conf.h"
+#include "crypto.h"
 #include "log.h"
 #include "text.h"
 #include "xmalloc.h"
@@ -72,8 +73,11 @@ static const struct conf_key conf_keys[] = {
 	{ "irc", "sasl_password", CONF_STR, S(irc_sasl_password), "", 0, 256, CONF_F_SECRET },
 	{ "irc", "sasl_required", CONF_BOOL, S(irc_sasl_required), "no", 0, 0, 0 },
 	{ "irc", "admins", CONF_STR, S(irc_admins), "", 0, 4096, 0 },
-	{ "irc", "flood_rate", CONF_INT, S(irc_flood_rate), "5", 1, 100, 0 },
+	{ "irc", "flood_rate", CONF_INT, S(irc_flood_rate), "5", 0, 100, 0 },
 	{ "irc", "flood_burst", CONF_INT, S(irc_flood_burst), "4", 1, 50, 0 },
+	{ "irc", "flood_bytes", CONF_INT, S(irc_flood_bytes), "256", 64, 100000, 0 },
+	{ "irc", "reconnect_min", CONF_INT, S(irc_reconnect_min), "2", 1, 3600, 0 },
+	{ "irc", "reconnect_max", CONF_INT, S(irc_reconnect_max), "300", 1, 86400, 0 },
 	{ "irc", "connect_timeout", CONF_INT, S(irc_connect_timeout), "30", 1, 600, 0 },
 	{ "irc", "ping_interval", CONF_INT, S(irc_ping_interval), "90", 5, 3600, 0 },
 
@@ -96,7 +100,10 @@ static const struct conf_key conf_platform_keys[] = {
 	{ NULL, "public_key", CONF_STR, P(public_key), "", 0, 128, 0 },
 	{ NULL, "staff_webhook_url", CONF_STR, P(staff_webhook_url), "", 0, 2048, CONF_F_SECRET | CONF_F_URL },
 	{ NULL, "staff_channel", CONF_STR, P(staff_channel), "", 0, 128, 0 },
-	{ NULL, "rate_per_minute", CONF_INT, P(rate_per_min), "30", 1, 6000, 0 },
+	{ NULL, "rate_per_minute", CONF_INT, P(rate_per_min), "0", 0, 6000, 0 },
+	{ NULL, "staff_timeout", CONF_INT, P(staff_timeout), "15", 1, 300, 0 },
+	{ NULL, "staff_backoff_max", CONF_INT, P(staff_backoff_max), "300", 1, 3600, 0 },
+	{ NULL, "staff_test_give_up", CONF_INT, P(staff_test_give_up), "30", 1, 600, 0 },
 };
 
 #define NKEYS(t) (sizeof(t) / sizeof((t)[0]))
@@ -487,6 +494,46 @@ conf_reader(char *str, int num, void *stream)
 	}
 }
 
+/* What an inbound route (path) needs for its kind: tokens or secrets. */
+static void
+conf_validate_inbound(struct conf_parse *cp, const struct conf_platform *p)
+{
+	unsigned char key[32], *raw;
+	size_t rawlen = 0;
+	const char *k = p->kind;
+
+	if (p->public_key[0] != '\0' &&
+	    crypto_hex_decode(p->public_key, key, sizeof(key)) == -1)
+		diag_add(cp->d, cp->file, p->line, "[%s] public_key must be "
+		    "64 hex digits (the application's Ed25519 key)",
+		    p->section);
+	if (strcmp(k, "teams") == 0 && p->signing_secret[0] != '\0') {
+		raw = crypto_base64_decode(p->signing_secret,
+		    strlen(p->signing_secret), &rawlen);
+		if (raw == NULL || rawlen < 16)
+			diag_add(cp->d, cp->file, p->line, "[%s] "
+			    "signing_secret must be the base64 security token "
+			    "Teams showed", p->section);
+		free(raw);
+	}
+	if (p->path[0] == '\0')
+		return;
+	if (strcmp(k, "googlechat") == 0 || strcmp(k, "webhook") == 0)
+		diag_add(cp->d, cp->file, p->line, "[%s] cannot receive "
+		    "requests: remove path", p->section);
+	else if ((strcmp(k, "mattermost") == 0 ||
+	    strcmp(k, "rocketchat") == 0) && p->token[0] == '\0')
+		diag_add(cp->d, cp->file, p->line, "[%s] path needs token",
+		    p->section);
+	else if ((strcmp(k, "slack") == 0 || strcmp(k, "teams") == 0) &&
+	    p->signing_secret[0] == '\0')
+		diag_add(cp->d, cp->file, p->line, "[%s] path needs "
+		    "signing_secret", p->section);
+	else if (strcmp(k, "discord") == 0 && p->public_key[0] == '\0')
+		diag_add(cp->d, cp->file, p->line, "[%s] path needs public_key",
+		    p->section);
+}
+
 static void
 conf_validate(struct conf_parse *cp)
 {
@@ -517,6 +564,7 @@ conf_validate(struct conf_parse *cp)
 			diag_add(cp->d, cp->file, p->line,
 			    "[%s] has a path but there is no [http] section",
 			    p->section);
+		conf_validate_inbound(cp, p);
 		if (p->path[0] != '\0' && (strcmp(p->path, "/healthz") == 0 ||
 		    strcmp(p->path, "/metrics") == 0))
 			diag_add(cp->d, cp->file, p->line,

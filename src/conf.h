@@ -25,7 +25,10 @@ struct conf_platform {
 	char	*public_key;		/* Discord application key (hex) */
 	char	*staff_webhook_url;	/* outbound staff posts (secret) */
 	char	*staff_channel;		/* platform channel treated as staff */
-	int	 rate_per_min;		/* outbound posts per minute */
+	int	 rate_per_min;		/* outbound posts per minute, 0: default */
+	int	 staff_timeout;		/* seconds per outbound request */
+	int	 staff_backoff_max;	/* longest wait between retries, s */
+	int	 staff_test_give_up;	/* --test-destinations bound, s */
 };
 
 struct conf {
@@ -64,6 +67,9 @@ struct conf {
 	char	*irc_admins;
 	int	 irc_flood_rate;	/* lines per 10 s */
 	int	 irc_flood_burst;
+	int	 irc_flood_bytes;	/* bytes per second */
+	int	 irc_reconnect_min;	/* seconds, first backoff */
+	int	 irc_reconnect_max;	/* seconds, backoff cap */
 	int	 irc_connect_timeout;
 	int	 irc_ping_interval;
 

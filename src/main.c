@@ -13,6 +13,7 @@
 #include "content.h"
 #include "diag.h"
 #include "log.h"
+#include "notify.h"
 #include "router.h"
 
 #ifndef INTAKEBOT_VERSION
@@ -26,11 +27,14 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp, "usage: intakebot [-v] [-c FILE] [--check | --console]\n"
+	    "       intakebot [-v] [-c FILE] --test-destinations\n"
 	    "       intakebot --version | --help\n"
 	    "\n"
 	    "  -c, --config FILE  configuration file (default %s)\n"
 	    "      --check        validate config and content, then exit\n"
 	    "      --console      also chat on standard input and output\n"
+	    "      --test-destinations\n"
+	    "                     post a test message to every staff webhook\n"
 	    "  -v, --verbose      debug logging\n"
 	    "      --version      print the version and exit\n"
 	    "      --help         print this help and exit\n", INTAKEBOT_CONF);
@@ -62,11 +66,13 @@ check(const char *path)
 int
 main(int argc, char *argv[])
 {
-	enum { OPT_CHECK = 256, OPT_CONSOLE, OPT_VERSION, OPT_HELP };
+	enum { OPT_CHECK = 256, OPT_CONSOLE, OPT_VERSION, OPT_HELP,
+	    OPT_TEST_DEST };
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "console", no_argument, NULL, OPT_CONSOLE },
+		{ "test-destinations", no_argument, NULL, OPT_TEST_DEST },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "help", no_argument, NULL, OPT_HELP },
@@ -74,7 +80,7 @@ main(int argc, char *argv[])
 	};
 	struct bot_options bo = { INTAKEBOT_CONF, false, 0 };
 	struct bot *b;
-	bool do_check = false;
+	bool do_check = false, do_test_dest = false;
 	int ch, rc;
 
 	while ((ch = getopt_long(argc, argv, "c:v", opts, NULL)) != -1) {
@@ -90,6 +96,9 @@ main(int argc, char *argv[])
 			break;
 		case OPT_CONSOLE:
 			bo.console = true;
+			break;
+		case OPT_TEST_DEST:
+			do_test_dest = true;
 			break;
 		case OPT_VERSION:
 			printf("intakebot %s\n", INTAKEBOT_VERSION);
@@ -109,6 +118,8 @@ main(int argc, char *argv[])
 	log_init(bo.verbose);
 	if (do_check)
 		return check(bo.conf_path);
+	if (do_test_dest)
+		return notify_test_destinations(bo.conf_path, stdout);
 	if ((b = bot_new(&bo)) == NULL)
 		return 1;
 	rc = bot_run(b);

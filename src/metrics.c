@@ -135,23 +135,31 @@ metrics_render_prometheus(struct buf *b)
 			if (strcmp(metrics_series[k].name,
 			    metrics_series[i].name) == 0)
 				printed = 1;
-		if (!printed) {
-			for (k = 0; k < metrics_nmeta; k++) {
-				if (strcmp(metrics_meta[k].name,
-				    metrics_series[i].name) != 0)
-					continue;
-				buf_addf(b, "# HELP %s %s\n# TYPE %s %s\n",
-				    metrics_meta[k].name, metrics_meta[k].help,
-				    metrics_meta[k].name, metrics_meta[k].type);
-			}
+		if (printed)
+			continue;
+		for (k = 0; k < metrics_nmeta; k++) {
+			if (strcmp(metrics_meta[k].name,
+			    metrics_series[i].name) != 0)
+				continue;
+			buf_addf(b, "# HELP %s %s\n# TYPE %s %s\n",
+			    metrics_meta[k].name, metrics_meta[k].help,
+			    metrics_meta[k].name, metrics_meta[k].type);
 		}
-		if (metrics_series[i].labels[0] != '\0')
-			buf_addf(b, "%s{%s} %lld\n", metrics_series[i].name,
-			    metrics_series[i].labels,
-			    (long long)metrics_series[i].value);
-		else
-			buf_addf(b, "%s %lld\n", metrics_series[i].name,
-			    (long long)metrics_series[i].value);
+		/* The exposition format wants a family's series together. */
+		for (k = i; k < metrics_nseries; k++) {
+			if (strcmp(metrics_series[k].name,
+			    metrics_series[i].name) != 0)
+				continue;
+			if (metrics_series[k].labels[0] != '\0')
+				buf_addf(b, "%s{%s} %lld\n",
+				    metrics_series[k].name,
+				    metrics_series[k].labels,
+				    (long long)metrics_series[k].value);
+			else
+				buf_addf(b, "%s %lld\n",
+				    metrics_series[k].name,
+				    (long long)metrics_series[k].value);
+		}
 	}
 }
 

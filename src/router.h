@@ -10,6 +10,7 @@
 #include "message.h"
 
 struct conf;
+struct consult;
 struct content;
 
 /*
@@ -20,6 +21,7 @@ struct content;
 struct router_env {
 	const struct conf	*conf;
 	const struct content	*content;
+	struct consult		*consult;	/* consultation requests */
 	void			*app;	/* the bot, for status commands */
 };
 

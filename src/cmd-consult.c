@@ -1,0 +1,19 @@
+/*
+ * !consult TEXT: a consultation request, handed to consult.c, which
+ * commits it before anything is promised to the requester.
+ */
+#include "cmd.h"
+#include "consult.h"
+
+void
+cmd_consult_exec(struct cmd_ctx *x)
+{
+	if (x->env->consult == NULL) {
+		replies_add(x->out, REPLY_PRIVATE, cmd_tr(x->lang,
+		    "Consultation requests are not available right now.",
+		    "Las solicitudes de consulta no están disponibles ahora."),
+		    NULL);
+		return;
+	}
+	consult_submit(x->env->consult, x->msg, x->lang, x->args, x->out);
+}

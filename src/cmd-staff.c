@@ -1,0 +1,77 @@
+/*
+ * The staff workflow: !pending, !show N, !claim N, !done N.  The router
+ * lets only staff reach these (the staff channel, or staff accounts).
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "cmd.h"
+#include "consult.h"
+
+/* Parses "42" or "#42"; returns -1 when it is not a request number. */
+static long long
+cmd_staff_number(struct cmd_ctx *x)
+{
+	const char *s = x->argv[0];
+	char *end;
+	long long n;
+
+	if (*s == '#')
+		s++;
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0 || n <= 0) {
+		replies_addf(x->out, REPLY_PRIVATE, cmd_tr(x->lang,
+		    "'%s' is not a request number.",
+		    "'%s' no es un número de solicitud."), x->argv[0]);
+		return -1;
+	}
+	return n;
+}
+
+static bool
+cmd_staff_ready(struct cmd_ctx *x)
+{
+	if (x->env->consult != NULL)
+		return true;
+	replies_add(x->out, REPLY_PRIVATE, cmd_tr(x->lang,
+	    "Consultation requests are not available right now.",
+	    "Las solicitudes de consulta no están disponibles ahora."), NULL);
+	return false;
+}
+
+void
+cmd_pending_exec(struct cmd_ctx *x)
+{
+	if (cmd_staff_ready(x))
+		consult_list_open(x->env->consult, x->lang, x->out);
+}
+
+void
+cmd_show_exec(struct cmd_ctx *x)
+{
+	long long n;
+
+	if (cmd_staff_ready(x) && (n = cmd_staff_number(x)) > 0)
+		consult_show(x->env->consult, n, x->lang, x->out);
+}
+
+void
+cmd_claim_exec(struct cmd_ctx *x)
+{
+	long long n;
+
+	if (cmd_staff_ready(x) && (n = cmd_staff_number(x)) > 0)
+		consult_claim(x->env->consult, n, x->msg->sender, x->lang,
+		    x->out);
+}
+
+void
+cmd_done_exec(struct cmd_ctx *x)
+{
+	long long n;
+
+	if (cmd_staff_ready(x) && (n = cmd_staff_number(x)) > 0)
+		consult_close(x->env->consult, n, x->msg->sender, x->lang,
+		    x->out);
+}

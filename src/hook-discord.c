@@ -1,0 +1,197 @@
+/*
+ * Discord interactions.  Verification first: Ed25519 over the
+ * X-Signature-Timestamp header followed by the raw body, under the
+ * application's public key; anything wrong is a 401, as Discord demands
+ * (it sends forged requests on purpose to check).  A PING is answered
+ * with a PONG; an application command (/intake with a string option) is
+ * answered with a message (type 4) that never pings anyone
+ * (allowed_mentions parse []), ephemeral (flag 64) when any reply is
+ * private.  Content is capped at 2000 characters.
+ */
+#define LOG_MODULE "discord"
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "conf.h"
+#include "crypto.h"
+#include "hook-discord.h"
+#include "log.h"
+#include "xmalloc.h"
+
+#define DISCORD_TEXT_MAX	2000	/* bytes: never more characters */
+#define DISCORD_PING		1
+#define DISCORD_COMMAND		2
+#define DISCORD_AUTOCOMPLETE	4
+#define DISCORD_PONG		1
+#define DISCORD_MESSAGE		4
+#define DISCORD_CHOICES		8
+#define DISCORD_EPHEMERAL	64
+#define DISCORD_OPT_STRING	3
+
+static int
+discord_verify(const struct hook_ctx *ctx, const struct hook_request *req,
+    struct hook_response *resp)
+{
+	unsigned char pub[CRYPTO_ED25519_KEY_LEN], sig[CRYPTO_ED25519_SIG_LEN];
+	const char *hsig, *ts, *key = ctx->pl->public_key;
+	struct crypto_part parts[2];
+	int64_t t;
+
+	if (strcmp(req->method, "POST") != 0) {
+		hook_refuse(resp, 405, "method not allowed", false);
+		return -1;
+	}
+	if (!hook_content_type_is(req->content_type, "application/json")) {
+		hook_refuse(resp, 415, "unsupported content type", false);
+		return -1;
+	}
+	hsig = req->header(req->header_arg, "X-Signature-Ed25519");
+	ts = req->header(req->header_arg, "X-Signature-Timestamp");
+	if (hsig == NULL || ts == NULL ||
+	    crypto_hex_decode(hsig, sig, sizeof(sig)) == -1 ||
+	    (t = hook_parse_seconds(ts)) < 0) {
+		hook_refuse(resp, 401, "no or malformed signature", true);
+		return -1;
+	}
+	/* Discord names no window; the Slack one stops old replays. */
+	if (t < req->now - HOOK_WINDOW_SECONDS ||
+	    t > req->now + HOOK_WINDOW_SECONDS) {
+		hook_refuse(resp, 401, "timestamp outside the window", true);
+		return -1;
+	}
+	parts[0] = (struct crypto_part){ ts, strlen(ts) };
+	parts[1] = (struct crypto_part){ req->body, req->body_len };
+	if (key == NULL || crypto_hex_decode(key, pub, sizeof(pub)) == -1 ||
+	    !crypto_ed25519_verify(pub, sig, parts, 2)) {
+		hook_refuse(resp, 401, "bad signature", true);
+		return -1;
+	}
+	return 0;
+}
+
+/* The command line: the "text" string option, else the first string. */
+static const char *
+discord_option_text(struct json_object *data, size_t *len)
+{
+	struct json_object *opts, *opt, *v;
+	const char *name, *first = NULL, *s;
+	size_t i, n, flen = 0;
+
+	if (!json_object_object_get_ex(data, "options", &opts) ||
+	    !json_object_is_type(opts, json_type_array))
+		return NULL;
+	n = json_object_array_length(opts);
+	for (i = 0; i < n && i < 25; i++) {
+		opt = json_object_array_get_idx(opts, i);
+		if (!json_object_object_get_ex(opt, "value", &v) ||
+		    !json_object_is_type(v, json_type_string))
+			continue;
+		s = json_object_get_string(v);
+		name = hook_json_str(opt, "name", NULL);
+		if (name != NULL && strcmp(name, "text") == 0) {
+			*len = (size_t)json_object_get_string_len(v);
+			return s;
+		}
+		if (first == NULL) {
+			first = s;
+			flen = (size_t)json_object_get_string_len(v);
+		}
+	}
+	*len = flen;
+	return first;
+}
+
+static int
+discord_parse(const struct hook_ctx *ctx, const struct hook_request *req,
+    struct hook_event *ev, struct hook_response *resp)
+{
+	struct json_object *o, *type, *data, *member, *user, *ch;
+	int64_t t;
+
+	(void)ctx;
+	if ((o = hook_json_parse(req->body, req->body_len)) == NULL ||
+	    !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		hook_refuse(resp, 400, "malformed body", false);
+		return -1;
+	}
+	ev->doc = o;
+	ev->doc_free = hook_json_doc_free;
+	if (!json_object_object_get_ex(o, "type", &type) ||
+	    !json_object_is_type(type, json_type_int)) {
+		hook_refuse(resp, 400, "not an interaction", false);
+		return -1;
+	}
+	t = json_object_get_int64(type);
+	if (t == DISCORD_PING) {
+		hook_respond(resp, xstrdup("{\"type\":1}"));
+		return 1;
+	}
+	if (t == DISCORD_AUTOCOMPLETE) {
+		hook_respond(resp,
+		    xstrdup("{\"type\":8,\"data\":{\"choices\":[]}}"));
+		return 1;
+	}
+	if (t != DISCORD_COMMAND || (data = hook_json_obj(o, "data")) ==
+	    NULL) {
+		hook_refuse(resp, 400, "unsupported interaction", false);
+		return -1;
+	}
+	ev->slash = true;
+	ev->id = hook_json_str(o, "id", NULL);
+	ev->team = hook_json_str(o, "guild_id", NULL);
+	ev->is_private = ev->team == NULL;
+	ev->channel_id = hook_json_str(o, "channel_id", NULL);
+	if ((ch = hook_json_obj(o, "channel")) != NULL)
+		ev->channel_name = hook_json_str(ch, "name", NULL);
+	member = hook_json_obj(o, "member");
+	if ((user = hook_json_obj(member, "user")) == NULL)
+		user = hook_json_obj(o, "user");
+	ev->user_id = hook_json_str(user, "id", NULL);
+	ev->user_name = hook_json_str(user, "username", NULL);
+	ev->from_bot = hook_json_true(user, "bot");
+	ev->text = discord_option_text(data, &ev->text_len);
+	if (ev->text == NULL || ev->text_len == 0) {
+		ev->text = "help";
+		ev->text_len = 4;
+	}
+	return 0;
+}
+
+static void
+discord_render(const struct hook_ctx *ctx, const struct hook_event *ev,
+    const struct replies *rs, struct hook_response *resp)
+{
+	struct json_object *o, *data, *am;
+	bool priv;
+	char *text;
+
+	(void)ctx;
+	priv = rs->count == 0 || ev->is_private ||
+	    hook_replies_count(rs, REPLY_PRIVATE) > 0;
+	text = hook_render_text(rs, REPLY_HERE, true, HOOK_MARKDOWN,
+	    DISCORD_TEXT_MAX);
+	o = json_object_new_object();
+	json_object_object_add(o, "type",
+	    json_object_new_int(DISCORD_MESSAGE));
+	data = json_object_new_object();
+	/* Discord refuses an empty message: say so rather than time out. */
+	json_object_object_add(data, "content",
+	    json_object_new_string(text != NULL ? text : "(no answer)"));
+	if (priv)
+		json_object_object_add(data, "flags",
+		    json_object_new_int(DISCORD_EPHEMERAL));
+	am = json_object_new_object();
+	json_object_object_add(am, "parse", json_object_new_array());
+	json_object_object_add(data, "allowed_mentions", am);
+	json_object_object_add(o, "data", data);
+	free(text);
+	resp->nreplies = rs->count;
+	hook_respond(resp, hook_json_take(o));
+}
+
+const struct hook_platform hook_discord = {
+	"discord", discord_verify, discord_parse, discord_render,
+};

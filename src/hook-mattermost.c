@@ -1,0 +1,279 @@
+/*
+ * Mattermost.  One route takes both outgoing webhooks (a post in a public
+ * channel; form or JSON, per hook) and custom slash commands (form POST,
+ * or GET with the fields in the query string), told apart by the
+ * "command" field.  Authentication is a shared token: the
+ * "Authorization: Token" header of slash commands when present, else the
+ * body's token field; any of the route's tokens is accepted.  Quirk: the
+ * JSON encoding sends timestamp as a number of milliseconds where the
+ * form sends seconds, so no field's type is trusted.
+ */
+#define LOG_MODULE "mattermost"
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <json-c/json.h>
+
+#include "conf.h"
+#include "hook-mattermost.h"
+#include "log.h"
+#include "xmalloc.h"
+
+/* Mattermost splits posts above 16383 runes; stay below in bytes. */
+#define MM_TEXT_MAX	16000
+
+enum { MM_FORM, MM_JSON };
+
+/* The fields, from whichever encoding came in. */
+struct mm_doc {
+	int			 enc;
+	struct hook_form	*form;
+	struct json_object	*json;
+};
+
+static void
+mm_doc_free(void *p)
+{
+	struct mm_doc *d = p;
+
+	if (d == NULL)
+		return;
+	hook_form_doc_free(d->form);
+	json_object_put(d->json);
+	free(d);
+}
+
+static const char *
+mm_get(const struct mm_doc *d, const char *key, size_t *len)
+{
+	if (d->enc == MM_FORM)
+		return hook_form_get(d->form, key, len);
+	return hook_json_str(d->json, key, len);
+}
+
+/* Parses the fields: the query string of a GET, else the body. */
+static struct mm_doc *
+mm_doc_new(const struct hook_request *req)
+{
+	struct mm_doc *d = xcalloc(1, sizeof(*d));
+
+	if (strcmp(req->method, "GET") == 0) {
+		d->enc = MM_FORM;
+		d->form = hook_form_new(req->query != NULL ? req->query : "",
+		    req->query != NULL ? strlen(req->query) : 0);
+	} else if (hook_content_type_is(req->content_type,
+	    "application/json")) {
+		d->enc = MM_JSON;
+		d->json = hook_json_parse(req->body, req->body_len);
+		if (d->json != NULL &&
+		    !json_object_is_type(d->json, json_type_object)) {
+			json_object_put(d->json);
+			d->json = NULL;
+		}
+	} else {
+		d->enc = MM_FORM;
+		d->form = hook_form_new(req->body, req->body_len);
+	}
+	if (d->form == NULL && d->json == NULL) {
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+static int
+mm_verify(const struct hook_ctx *ctx, const struct hook_request *req,
+    struct hook_response *resp)
+{
+	const char *auth, *tok;
+	struct mm_doc *d;
+	size_t len;
+	bool ok;
+
+	if (strcmp(req->method, "POST") != 0 &&
+	    strcmp(req->method, "GET") != 0) {
+		hook_refuse(resp, 405, "method not allowed", false);
+		return -1;
+	}
+	if (strcmp(req->method, "POST") == 0 &&
+	    !hook_content_type_is(req->content_type,
+	    "application/x-www-form-urlencoded") &&
+	    !hook_content_type_is(req->content_type, "application/json")) {
+		hook_refuse(resp, 415, "unsupported content type", false);
+		return -1;
+	}
+	auth = req->header(req->header_arg, "Authorization");
+	if (auth != NULL && strncasecmp(auth, "Token ", 6) == 0) {
+		tok = auth + 6;
+		while (*tok == ' ')
+			tok++;
+		if (!hook_token_match(ctx->pl->token, tok, strlen(tok))) {
+			hook_refuse(resp, 403, "wrong token", true);
+			return -1;
+		}
+		return 0;
+	}
+	/* The token is in the body: this much parsing comes first. */
+	if ((d = mm_doc_new(req)) == NULL) {
+		hook_refuse(resp, 400, "malformed body", false);
+		return -1;
+	}
+	if ((tok = mm_get(d, "token", &len)) == NULL || len == 0) {
+		mm_doc_free(d);
+		hook_refuse(resp, 401, "no token", true);
+		return -1;
+	}
+	ok = hook_token_match(ctx->pl->token, tok, len);
+	mm_doc_free(d);
+	if (!ok) {
+		hook_refuse(resp, 403, "wrong token", true);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * "intakebot 287g" from a hook whose trigger word is the bot's name is
+ * addressed to the bot: the word is dropped and the rest is the command.
+ */
+static bool
+mm_strip_trigger(const struct hook_ctx *ctx, struct hook_event *ev,
+    const char *trigger)
+{
+	size_t tl, nl = strlen(ctx->nick);
+	const char *w = trigger;
+
+	if (trigger == NULL || trigger[0] == '\0' || ev->text == NULL)
+		return false;
+	tl = strlen(trigger);
+	if (ev->text_len < tl || strncmp(ev->text, trigger, tl) != 0 ||
+	    (ev->text[tl] != '\0' && ev->text[tl] != ' '))
+		return false;
+	if (*w == '@')
+		w++;
+	if (strncasecmp(w, ctx->nick, nl) != 0 ||
+	    (w[nl] != '\0' && w[nl] != ':' && w[nl] != ',') ||
+	    (w[nl] != '\0' && w[nl + 1] != '\0'))
+		return false;
+	ev->text += tl;
+	ev->text_len -= tl;
+	return true;
+}
+
+static int
+mm_parse(const struct hook_ctx *ctx, const struct hook_request *req,
+    struct hook_event *ev, struct hook_response *resp)
+{
+	struct json_object *ts;
+	const char *cmd, *name;
+	struct mm_doc *d;
+	int64_t t = -1;
+
+	if ((d = mm_doc_new(req)) == NULL) {
+		hook_refuse(resp, 400, "malformed body", false);
+		return -1;
+	}
+	ev->doc = d;
+	ev->doc_free = mm_doc_free;
+	ev->team = mm_get(d, "team_domain", NULL);
+	ev->channel_id = mm_get(d, "channel_id", NULL);
+	ev->channel_name = mm_get(d, "channel_name", NULL);
+	ev->user_id = mm_get(d, "user_id", NULL);
+	ev->user_name = mm_get(d, "user_name", NULL);
+	ev->text = mm_get(d, "text", &ev->text_len);
+	cmd = mm_get(d, "command", NULL);
+	ev->slash = cmd != NULL && cmd[0] != '\0';
+	if (ev->slash) {
+		ev->id = mm_get(d, "trigger_id", NULL);
+		/* A direct channel is named "userid__userid". */
+		name = ev->channel_name;
+		ev->is_private = name != NULL && strstr(name, "__") != NULL;
+		if (ev->text == NULL || ev->text_len == 0) {
+			ev->text = "help";
+			ev->text_len = 4;
+		}
+	} else {
+		ev->id = mm_get(d, "post_id", NULL);
+		if (ev->text == NULL) {
+			hook_refuse(resp, 400, "no text", false);
+			return -1;
+		}
+		ev->slash = mm_strip_trigger(ctx, ev,
+		    mm_get(d, "trigger_word", NULL));
+	}
+	/* Seconds in forms, milliseconds as a JSON number: by magnitude. */
+	if (d->enc == MM_JSON && json_object_object_get_ex(d->json,
+	    "timestamp", &ts)) {
+		if (json_object_is_type(ts, json_type_int))
+			t = json_object_get_int64(ts);
+		else if (json_object_is_type(ts, json_type_string))
+			t = hook_parse_seconds(json_object_get_string(ts));
+	} else {
+		t = hook_parse_seconds(mm_get(d, "timestamp", NULL));
+	}
+	if (t > 100000000000LL)
+		t /= 1000;
+	if (t > 0)
+		log_debug("event %lld s old", (long long)(req->now - t));
+	return 0;
+}
+
+static struct json_object *
+mm_response(const char *type, char *text)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "response_type",
+	    json_object_new_string(type));
+	json_object_object_add(o, "text", json_object_new_string(text));
+	free(text);
+	return o;
+}
+
+static void
+mm_render(const struct hook_ctx *ctx, const struct hook_event *ev,
+    const struct replies *rs, struct hook_response *resp)
+{
+	struct json_object *o, *extra;
+	char *here, *priv;
+
+	(void)ctx;
+	if (rs->count == 0) {
+		hook_respond(resp, NULL);
+		return;
+	}
+	resp->nreplies = rs->count;
+	if (!ev->slash) {
+		/* A post in a public channel has no private way back. */
+		o = mm_response("in_channel", hook_render_text(rs, REPLY_HERE,
+		    true, HOOK_MARKDOWN, MM_TEXT_MAX));
+		hook_respond(resp, hook_json_take(o));
+		return;
+	}
+	here = hook_render_text(rs, REPLY_HERE, false, HOOK_MARKDOWN,
+	    MM_TEXT_MAX);
+	priv = hook_render_text(rs, REPLY_PRIVATE, false, HOOK_MARKDOWN,
+	    MM_TEXT_MAX);
+	if (here != NULL && ev->is_private) {
+		/* In a direct channel everything is private anyway. */
+		o = mm_response("ephemeral", here);
+		here = NULL;
+	} else if (here != NULL) {
+		o = mm_response("in_channel", here);
+		here = NULL;
+	} else {
+		o = mm_response("ephemeral", priv);
+		priv = NULL;
+	}
+	if (priv != NULL) {
+		extra = json_object_new_array();
+		json_object_array_add(extra, mm_response("ephemeral", priv));
+		json_object_object_add(o, "extra_responses", extra);
+	}
+	hook_respond(resp, hook_json_take(o));
+}
+
+const struct hook_platform hook_mattermost = {
+	"mattermost", mm_verify, mm_parse, mm_render,
+};

@@ -1,0 +1,137 @@
+/*
+ * Slack slash commands.  The request is verified before anything is
+ * parsed: "v0=" + hex HMAC-SHA256 under the signing secret over
+ * "v0:" timestamp ":" raw body, compared in constant time, with the
+ * timestamp within five minutes of our clock.  Slack escapes & < > in the
+ * text it sends.  Replies are mrkdwn; when any reply is private the whole
+ * answer is ephemeral (one response, and privacy wins), otherwise it is
+ * posted in the channel.
+ */
+#define LOG_MODULE "slack"
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "conf.h"
+#include "crypto.h"
+#include "hook-slack.h"
+#include "log.h"
+#include "xmalloc.h"
+
+/* Slack truncates at 40 000 characters and advises about 4000. */
+#define SLACK_TEXT_MAX	3900
+
+static int
+slack_verify(const struct hook_ctx *ctx, const struct hook_request *req,
+    struct hook_response *resp)
+{
+	unsigned char want[CRYPTO_SHA256_LEN], got[CRYPTO_SHA256_LEN];
+	const char *ts, *sig, *secret = ctx->pl->signing_secret;
+	struct crypto_part parts[4];
+	int64_t t;
+
+	if (strcmp(req->method, "POST") != 0) {
+		hook_refuse(resp, 405, "method not allowed", false);
+		return -1;
+	}
+	if (!hook_content_type_is(req->content_type,
+	    "application/x-www-form-urlencoded")) {
+		hook_refuse(resp, 415, "unsupported content type", false);
+		return -1;
+	}
+	ts = req->header(req->header_arg, "X-Slack-Request-Timestamp");
+	sig = req->header(req->header_arg, "X-Slack-Signature");
+	if (ts == NULL || sig == NULL || (t = hook_parse_seconds(ts)) < 0 ||
+	    strncmp(sig, "v0=", 3) != 0 ||
+	    crypto_hex_decode(sig + 3, got, sizeof(got)) == -1) {
+		hook_refuse(resp, 401, "no or malformed signature", true);
+		return -1;
+	}
+	if (t < req->now - HOOK_WINDOW_SECONDS ||
+	    t > req->now + HOOK_WINDOW_SECONDS) {
+		hook_refuse(resp, 403, "timestamp outside the window", true);
+		return -1;
+	}
+	parts[0] = (struct crypto_part){ "v0:", 3 };
+	parts[1] = (struct crypto_part){ ts, strlen(ts) };
+	parts[2] = (struct crypto_part){ ":", 1 };
+	parts[3] = (struct crypto_part){ req->body, req->body_len };
+	if (secret == NULL || secret[0] == '\0' ||
+	    crypto_hmac_sha256(secret, strlen(secret), parts, 4, want) == -1 ||
+	    !crypto_equal(want, got, sizeof(want))) {
+		hook_refuse(resp, 401, "bad signature", true);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+slack_parse(const struct hook_ctx *ctx, const struct hook_request *req,
+    struct hook_event *ev, struct hook_response *resp)
+{
+	struct hook_form *f;
+	const char *text;
+	size_t len = 0;
+
+	(void)ctx;
+	if ((f = hook_form_new(req->body, req->body_len)) == NULL) {
+		hook_refuse(resp, 400, "malformed body", false);
+		return -1;
+	}
+	ev->doc = f;
+	ev->doc_free = hook_form_doc_free;
+	if (hook_form_get(f, "command", NULL) == NULL) {
+		hook_refuse(resp, 400, "not a slash command", false);
+		return -1;
+	}
+	ev->slash = true;
+	ev->id = hook_form_get(f, "trigger_id", NULL);
+	ev->team = hook_form_get(f, "team_domain", NULL);
+	ev->channel_id = hook_form_get(f, "channel_id", NULL);
+	ev->channel_name = hook_form_get(f, "channel_name", NULL);
+	ev->user_id = hook_form_get(f, "user_id", NULL);
+	ev->user_name = hook_form_get(f, "user_name", NULL);
+	ev->is_private = (ev->channel_name != NULL &&
+	    strcmp(ev->channel_name, "directmessage") == 0) ||
+	    (ev->channel_id != NULL && ev->channel_id[0] == 'D');
+	text = hook_form_get(f, "text", &len);
+	if (text == NULL || len == 0) {
+		text = "help";
+		len = 4;
+	}
+	ev->owned[0] = hook_html_to_text(text, len, false);
+	ev->text = ev->owned[0];
+	ev->text_len = strlen(ev->text);
+	return 0;
+}
+
+static void
+slack_render(const struct hook_ctx *ctx, const struct hook_event *ev,
+    const struct replies *rs, struct hook_response *resp)
+{
+	struct json_object *o;
+	bool priv;
+	char *text;
+
+	(void)ctx;
+	if (rs->count == 0) {
+		/* An empty 200 is Slack's silent acknowledgement. */
+		hook_respond(resp, NULL);
+		return;
+	}
+	priv = ev->is_private || hook_replies_count(rs, REPLY_PRIVATE) > 0;
+	text = hook_render_text(rs, REPLY_HERE, true, HOOK_SLACK_MRKDWN,
+	    SLACK_TEXT_MAX);
+	o = json_object_new_object();
+	json_object_object_add(o, "response_type",
+	    json_object_new_string(priv ? "ephemeral" : "in_channel"));
+	json_object_object_add(o, "text", json_object_new_string(text));
+	free(text);
+	resp->nreplies = rs->count;
+	hook_respond(resp, hook_json_take(o));
+}
+
+const struct hook_platform hook_slack = {
+	"slack", slack_verify, slack_parse, slack_render,
+};

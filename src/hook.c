@@ -1,0 +1,786 @@
+/*
+ * The shared half of the inbound webhooks: the pipeline that every
+ * platform request goes through (verify, parse, drop bots, replay
+ * retries, route, render), the reply text renderer, and the small parsers
+ * the platform modules use (form bodies, JSON, HTML entities).  The
+ * pipeline order is fixed here so that no platform can parse before it
+ * verifies.
+ */
+#define LOG_MODULE "hook"
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "buf.h"
+#include "conf.h"
+#include "crypto.h"
+#include "hook-discord.h"
+#include "hook-mattermost.h"
+#include "hook-rocketchat.h"
+#include "hook-slack.h"
+#include "hook-teams.h"
+#include "hook.h"
+#include "log.h"
+#include "text.h"
+#include "xmalloc.h"
+
+/* Caps on names copied into the neutral message. */
+#define HOOK_NAME_MAX	128
+#define HOOK_JSON_DEPTH	16
+
+static const struct hook_platform *const hook_platforms[] = {
+	&hook_mattermost, &hook_slack, &hook_rocketchat, &hook_teams,
+	&hook_discord,
+};
+
+/* ---- The replay cache ---- */
+
+struct hook_cache_entry {
+	char	*key;		/* "section\nid" */
+	int64_t	 expires;	/* monotonic seconds */
+	int	 status;
+	char	*body;
+	int	 nreplies;
+};
+
+struct hook_cache {
+	struct hook_cache_entry	*v;
+	size_t			 n;
+	size_t			 next;	/* oldest slot, overwritten next */
+	int			 ttl;
+};
+
+static int64_t
+hook_mono_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec;
+}
+
+struct hook_cache *
+hook_cache_new(size_t entries, int ttl_seconds)
+{
+	struct hook_cache *c;
+
+	c = xcalloc(1, sizeof(*c));
+	c->n = entries > 0 ? entries : 1;
+	c->v = xcalloc(c->n, sizeof(*c->v));
+	c->ttl = ttl_seconds;
+	return c;
+}
+
+void
+hook_cache_free(struct hook_cache *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->n; i++) {
+		free(c->v[i].key);
+		free(c->v[i].body);
+	}
+	free(c->v);
+	free(c);
+}
+
+static struct hook_cache_entry *
+hook_cache_find(struct hook_cache *c, const char *key)
+{
+	int64_t now = hook_mono_seconds();
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (c->v[i].key != NULL && c->v[i].expires > now &&
+		    strcmp(c->v[i].key, key) == 0)
+			return &c->v[i];
+	return NULL;
+}
+
+static void
+hook_cache_put(struct hook_cache *c, const char *key,
+    const struct hook_response *r)
+{
+	struct hook_cache_entry *e = &c->v[c->next];
+
+	c->next = (c->next + 1) % c->n;
+	free(e->key);
+	free(e->body);
+	e->key = xstrdup(key);
+	e->expires = hook_mono_seconds() + c->ttl;
+	e->status = r->status;
+	e->body = r->body != NULL ? xstrdup(r->body) : NULL;
+	e->nreplies = r->nreplies;
+}
+
+/* ---- The pipeline ---- */
+
+bool
+hook_kind_inbound(const char *kind)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(hook_platforms) / sizeof(hook_platforms[0]);
+	    i++)
+		if (strcmp(hook_platforms[i]->kind, kind) == 0)
+			return true;
+	return false;
+}
+
+void
+hook_refuse(struct hook_response *r, int status, const char *why,
+    bool verify_failed)
+{
+	free(r->body);
+	r->body = NULL;
+	r->status = status;
+	r->why = why;
+	r->verify_failed = verify_failed;
+	r->content_type = "application/json";
+}
+
+void
+hook_respond(struct hook_response *r, char *body)
+{
+	free(r->body);
+	r->body = body;
+	r->status = 200;
+	r->content_type = "application/json";
+}
+
+static void
+hook_event_free(struct hook_event *ev)
+{
+	size_t i;
+
+	if (ev->doc != NULL && ev->doc_free != NULL)
+		ev->doc_free(ev->doc);
+	for (i = 0; i < sizeof(ev->owned) / sizeof(ev->owned[0]); i++)
+		free(ev->owned[i]);
+}
+
+static char *
+hook_clean(const char *s, size_t max)
+{
+	if (s == NULL)
+		return NULL;
+	return text_sanitize(s, strlen(s), max, 0);
+}
+
+/* Compares a channel against staff_channel, with or without its '#'. */
+static bool
+hook_is_staff_channel(const struct conf_platform *pl,
+    const struct hook_event *ev)
+{
+	const char *sc = pl->staff_channel;
+
+	if (sc == NULL || sc[0] == '\0' || ev->is_private)
+		return false;
+	if (sc[0] == '#')
+		sc++;
+	return (ev->channel_name != NULL &&
+	    strcasecmp(ev->channel_name[0] == '#' ? ev->channel_name + 1 :
+	    ev->channel_name, sc) == 0) ||
+	    (ev->channel_id != NULL && strcmp(ev->channel_id, sc) == 0);
+}
+
+/* Builds the neutral message from ev and runs the handler. */
+static void
+hook_dispatch(const struct hook_ctx *ctx, const struct hook_event *ev,
+    struct replies *out)
+{
+	struct message m;
+	char *text, *team, *chan, *user, *uid;
+
+	text = text_sanitize(ev->text != NULL ? ev->text : "",
+	    ev->text != NULL ? ev->text_len : 0, MESSAGE_TEXT_MAX, 0);
+	team = hook_clean(ev->team, HOOK_NAME_MAX);
+	chan = hook_clean(ev->channel_name != NULL ? ev->channel_name :
+	    ev->channel_id, HOOK_NAME_MAX);
+	user = hook_clean(ev->user_name != NULL ? ev->user_name :
+	    ev->user_id, HOOK_NAME_MAX);
+	uid = hook_clean(ev->user_id != NULL ? ev->user_id : ev->user_name,
+	    HOOK_NAME_MAX);
+	memset(&m, 0, sizeof(m));
+	m.adapter = ctx->pl->kind;
+	m.network = team;
+	m.channel = ev->is_private ? NULL : chan;
+	m.sender = user != NULL ? user : "unknown";
+	m.sender_id = uid != NULL ? uid : "unknown";
+	m.text = text;
+	m.is_private = ev->is_private;
+	m.is_staff = hook_is_staff_channel(ctx->pl, ev);
+	m.addressed = ev->slash;
+	ctx->handler(ctx->handler_arg, &m, out);
+	free(text);
+	free(team);
+	free(chan);
+	free(user);
+	free(uid);
+}
+
+int
+hook_handle(const struct hook_ctx *ctx, const struct hook_request *req,
+    struct hook_response *resp)
+{
+	const struct hook_platform *p = NULL;
+	struct hook_cache_entry *ce;
+	struct hook_event ev;
+	struct replies rs;
+	char *key = NULL;
+	size_t i;
+	int rc;
+
+	memset(resp, 0, sizeof(*resp));
+	resp->content_type = "application/json";
+	for (i = 0; i < sizeof(hook_platforms) / sizeof(hook_platforms[0]);
+	    i++)
+		if (strcmp(hook_platforms[i]->kind, ctx->pl->kind) == 0)
+			p = hook_platforms[i];
+	if (p == NULL) {
+		hook_refuse(resp, 404, "no inbound handler", false);
+		return -1;
+	}
+	if (p->verify(ctx, req, resp) == -1)
+		return 0;
+	memset(&ev, 0, sizeof(ev));
+	if ((rc = p->parse(ctx, req, &ev, resp)) != 0) {
+		hook_event_free(&ev);
+		return 0;
+	}
+	if (ev.from_bot || (ev.user_name != NULL &&
+	    strcasecmp(ev.user_name, ctx->nick) == 0)) {
+		/* Never answer a bot, least of all ourselves: no loops. */
+		hook_respond(resp, NULL);
+		resp->why = "message from a bot";
+		hook_event_free(&ev);
+		return 0;
+	}
+	if (ctx->cache != NULL && ev.id != NULL && ev.id[0] != '\0') {
+		key = xasprintf("%s\n%s", ctx->pl->section, ev.id);
+		if ((ce = hook_cache_find(ctx->cache, key)) != NULL) {
+			resp->status = ce->status;
+			resp->body = ce->body != NULL ? xstrdup(ce->body) :
+			    NULL;
+			resp->nreplies = ce->nreplies;
+			resp->replayed = true;
+			free(key);
+			hook_event_free(&ev);
+			return 0;
+		}
+	}
+	replies_init(&rs);
+	hook_dispatch(ctx, &ev, &rs);
+	resp->status = 200;
+	p->render(ctx, &ev, &rs, resp);
+	if (key != NULL)
+		hook_cache_put(ctx->cache, key, resp);
+	replies_reset(&rs);
+	free(key);
+	hook_event_free(&ev);
+	return 0;
+}
+
+/* ---- Reply text ---- */
+
+int
+hook_replies_count(const struct replies *rs, enum reply_to which)
+{
+	const struct reply *r;
+	int n = 0;
+
+	for (r = rs->head; r != NULL; r = r->next)
+		if (r->to == which)
+			n++;
+	return n;
+}
+
+/* Renders one reply body (without its link) in the dialect. */
+static char *
+hook_render_one(const char *md, enum hook_dialect d)
+{
+	char *safe, *out;
+
+	safe = text_neutralize_mentions(md);
+	if (d == HOOK_SLACK_MRKDWN) {
+		out = text_render_slack(safe);
+		free(safe);
+		/* Rendering must not have built a new <!channel>. */
+		safe = text_neutralize_mentions(out);
+		free(out);
+		return safe;
+	}
+	return safe;
+}
+
+static char *
+hook_render_link(const char *link, enum hook_dialect d)
+{
+	struct buf b;
+	char *out, *safe;
+	size_t i;
+
+	if (d != HOOK_SLACK_MRKDWN)
+		return xstrdup(link);
+	/* Slack: a bare URL links itself once & < > are escaped. */
+	buf_init(&b, 0);
+	for (i = 0; link[i] != '\0'; i++) {
+		if (link[i] == '&')
+			buf_addstr(&b, "&amp;");
+		else if (link[i] == '<')
+			buf_addstr(&b, "&lt;");
+		else if (link[i] == '>')
+			buf_addstr(&b, "&gt;");
+		else
+			buf_add(&b, &link[i], 1);
+	}
+	out = buf_take(&b);
+	safe = text_neutralize_mentions(out);
+	free(out);
+	return safe;
+}
+
+char *
+hook_render_text(const struct replies *rs, enum reply_to which, bool all,
+    enum hook_dialect d, size_t max)
+{
+	static const char ell[] = "\xe2\x80\xa6";	/* U+2026 */
+	const struct reply *r;
+	struct buf body, links;
+	char *one, *out;
+	size_t keep, budget;
+	bool any = false;
+
+	buf_init(&body, 0);
+	buf_init(&links, 0);
+	for (r = rs->head; r != NULL; r = r->next) {
+		if (!all && r->to != which)
+			continue;
+		any = true;
+		one = hook_render_one(r->text != NULL ? r->text : "", d);
+		if (body.len > 0)
+			buf_addstr(&body, "\n\n");
+		buf_addstr(&body, one);
+		free(one);
+		if (r->link != NULL && r->link[0] != '\0') {
+			one = hook_render_link(r->link, d);
+			/* A long body keeps its link: links are cut last. */
+			if (r->next == NULL || r->is_long) {
+				buf_addstr(&links, links.len > 0 ? "\n" : "");
+				buf_addstr(&links, one);
+			} else {
+				buf_addf(&body, "\n%s", one);
+			}
+			free(one);
+		}
+	}
+	if (!any) {
+		buf_reset(&body);
+		buf_reset(&links);
+		return NULL;
+	}
+	if (links.len + 1 + sizeof(ell) > max) {
+		/* No room for the links: drop them rather than overflow. */
+		buf_reset(&links);
+	}
+	budget = max - (links.len > 0 ? links.len + 1 : 0);
+	if (body.len > budget) {
+		keep = text_utf8_cut(body.data, body.len,
+		    budget - (sizeof(ell) - 1));
+		body.len = keep;
+		body.data[keep] = '\0';
+		buf_addstr(&body, ell);
+	}
+	if (links.len > 0) {
+		if (body.len > 0)
+			buf_addstr(&body, "\n");
+		buf_add(&body, links.data, links.len);
+	}
+	buf_reset(&links);
+	out = buf_take(&body);
+	return out != NULL ? out : xstrdup("");
+}
+
+/* ---- Small parsers ---- */
+
+bool
+hook_content_type_is(const char *ct, const char *type)
+{
+	size_t n = strlen(type);
+
+	if (ct == NULL)
+		return false;
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	if (strncasecmp(ct, type, n) != 0)
+		return false;
+	ct += n;
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	return *ct == '\0' || *ct == ';';
+}
+
+static int
+hook_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decodes s[0..len) into a new string; NULL on a bad escape or %00. */
+static char *
+hook_form_decode(const char *s, size_t len, size_t *outlen)
+{
+	char *out = xmalloc(len + 1);
+	size_t i, o = 0;
+	int hi, lo;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '+') {
+			out[o++] = ' ';
+		} else if (s[i] == '%') {
+			if (i + 2 >= len)
+				goto bad;
+			hi = hook_hexval((unsigned char)s[i + 1]);
+			lo = hook_hexval((unsigned char)s[i + 2]);
+			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
+				goto bad;
+			out[o++] = (char)(hi << 4 | lo);
+			i += 2;
+		} else if (s[i] == '\0') {
+			goto bad;
+		} else {
+			out[o++] = s[i];
+		}
+	}
+	out[o] = '\0';
+	*outlen = o;
+	return out;
+bad:
+	free(out);
+	return NULL;
+}
+
+int
+hook_form_parse(struct hook_form *f, const char *s, size_t len)
+{
+	const char *p = s, *end = s + len, *amp, *eq;
+	size_t klen;
+
+	memset(f, 0, sizeof(*f));
+	while (p < end) {
+		amp = memchr(p, '&', (size_t)(end - p));
+		if (amp == NULL)
+			amp = end;
+		if (amp == p) {
+			p++;
+			continue;
+		}
+		if (f->n == HOOK_FORM_MAX)
+			goto bad;
+		eq = memchr(p, '=', (size_t)(amp - p));
+		if (eq == NULL)
+			eq = amp;
+		if ((f->keys[f->n] = hook_form_decode(p, (size_t)(eq - p),
+		    &klen)) == NULL)
+			goto bad;
+		if ((f->vals[f->n] = hook_form_decode(eq < amp ? eq + 1 : amp,
+		    eq < amp ? (size_t)(amp - eq - 1) : 0,
+		    &f->lens[f->n])) == NULL) {
+			free(f->keys[f->n]);
+			goto bad;
+		}
+		f->n++;
+		p = amp + 1;
+	}
+	return 0;
+bad:
+	hook_form_free(f);
+	return -1;
+}
+
+const char *
+hook_form_get(const struct hook_form *f, const char *key, size_t *len)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
+		if (strcmp(f->keys[i], key) == 0) {
+			if (len != NULL)
+				*len = f->lens[i];
+			return f->vals[i];
+		}
+	}
+	return NULL;
+}
+
+void
+hook_form_free(struct hook_form *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
+		free(f->keys[i]);
+		free(f->vals[i]);
+	}
+	f->n = 0;
+}
+
+struct hook_form *
+hook_form_new(const char *s, size_t len)
+{
+	struct hook_form *f = xmalloc(sizeof(*f));
+
+	if (hook_form_parse(f, s, len) == -1) {
+		free(f);
+		return NULL;
+	}
+	return f;
+}
+
+void
+hook_form_doc_free(void *p)
+{
+	if (p != NULL) {
+		hook_form_free(p);
+		free(p);
+	}
+}
+
+struct json_object *
+hook_json_parse(const char *s, size_t len)
+{
+	struct json_tokener *tok;
+	struct json_object *o;
+	size_t off;
+
+	if (len > 0x7fffffff)
+		return NULL;
+	if ((tok = json_tokener_new_ex(HOOK_JSON_DEPTH)) == NULL)
+		return NULL;
+	o = json_tokener_parse_ex(tok, s, (int)len);
+	if (o == NULL || json_tokener_get_error(tok) != json_tokener_success) {
+		json_object_put(o);
+		json_tokener_free(tok);
+		return NULL;
+	}
+	/* Nothing but white space may follow the document. */
+	for (off = json_tokener_get_parse_end(tok); off < len; off++) {
+		if (!isspace((unsigned char)s[off])) {
+			json_object_put(o);
+			o = NULL;
+			break;
+		}
+	}
+	json_tokener_free(tok);
+	return o;
+}
+
+void
+hook_json_doc_free(void *p)
+{
+	json_object_put(p);
+}
+
+const char *
+hook_json_str(struct json_object *o, const char *key, size_t *len)
+{
+	struct json_object *v;
+
+	if (o == NULL || !json_object_is_type(o, json_type_object) ||
+	    !json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	if (len != NULL)
+		*len = (size_t)json_object_get_string_len(v);
+	return json_object_get_string(v);
+}
+
+struct json_object *
+hook_json_obj(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (o == NULL || !json_object_is_type(o, json_type_object) ||
+	    !json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_object))
+		return NULL;
+	return v;
+}
+
+bool
+hook_json_true(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (o == NULL || !json_object_is_type(o, json_type_object) ||
+	    !json_object_object_get_ex(o, key, &v))
+		return false;
+	return json_object_is_type(v, json_type_boolean) &&
+	    json_object_get_boolean(v);
+}
+
+char *
+hook_json_take(struct json_object *o)
+{
+	char *s;
+
+	s = xstrdup(json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+	return s;
+}
+
+bool
+hook_token_match(const char *list, const char *value, size_t vlen)
+{
+	const char *p = list, *comma, *a, *b;
+	bool ok = false;
+
+	if (list == NULL || value == NULL)
+		return false;
+	while (*p != '\0') {
+		comma = strchr(p, ',');
+		if (comma == NULL)
+			comma = p + strlen(p);
+		a = p;
+		b = comma;
+		while (a < b && (*a == ' ' || *a == '\t'))
+			a++;
+		while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+			b--;
+		/* No early exit: every configured token is compared. */
+		if (b > a)
+			ok |= crypto_token_equal(a, (size_t)(b - a), value,
+			    vlen);
+		p = *comma != '\0' ? comma + 1 : comma;
+	}
+	return ok;
+}
+
+/* Appends the UTF-8 encoding of cp (ignored when invalid or a control). */
+static void
+hook_add_codepoint(struct buf *b, unsigned long cp)
+{
+	char u[4];
+
+	if (cp < 0x20 || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return;
+	if (cp < 0x80) {
+		u[0] = (char)cp;
+		buf_add(b, u, 1);
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xc0 | cp >> 6);
+		u[1] = (char)(0x80 | (cp & 0x3f));
+		buf_add(b, u, 2);
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xe0 | cp >> 12);
+		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[2] = (char)(0x80 | (cp & 0x3f));
+		buf_add(b, u, 3);
+	} else {
+		u[0] = (char)(0xf0 | cp >> 18);
+		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[3] = (char)(0x80 | (cp & 0x3f));
+		buf_add(b, u, 4);
+	}
+}
+
+char *
+hook_html_to_text(const char *s, size_t len, bool strip_tags)
+{
+	static const struct {
+		const char	*name;
+		const char	*text;
+	} ents[] = {
+		{ "amp;", "&" }, { "lt;", "<" }, { "gt;", ">" },
+		{ "quot;", "\"" }, { "apos;", "'" }, { "nbsp;", " " },
+	};
+	const char *end = s + len, *q;
+	struct buf b;
+	unsigned long cp;
+	size_t i, n;
+	char *num_end;
+	char *out;
+
+	buf_init(&b, 0);
+	while (s < end) {
+		if (strip_tags && *s == '<') {
+			/* A mention is dropped whole, name included. */
+			if ((size_t)(end - s) >= 4 &&
+			    strncasecmp(s, "<at>", 4) == 0) {
+				for (q = s + 4; q + 5 <= end &&
+				    strncasecmp(q, "</at>", 5) != 0; q++)
+					;
+				if (q + 5 <= end) {
+					s = q + 5;
+					continue;
+				}
+			}
+			if ((q = memchr(s, '>', (size_t)(end - s))) != NULL) {
+				s = q + 1;
+				continue;
+			}
+		}
+		if (*s == '&') {
+			for (i = 0; i < sizeof(ents) / sizeof(ents[0]); i++) {
+				n = strlen(ents[i].name);
+				if ((size_t)(end - s - 1) >= n &&
+				    strncmp(s + 1, ents[i].name, n) == 0)
+					break;
+			}
+			if (i < sizeof(ents) / sizeof(ents[0])) {
+				buf_addstr(&b, ents[i].text);
+				s += 1 + strlen(ents[i].name);
+				continue;
+			}
+			if (end - s > 3 && s[1] == '#' &&
+			    memchr(s, ';', (size_t)(end - s)) != NULL &&
+			    (q = memchr(s, ';', (size_t)(end - s))) - s <= 10) {
+				errno = 0;
+				if (s[2] == 'x' || s[2] == 'X')
+					cp = strtoul(s + 3, &num_end, 16);
+				else
+					cp = strtoul(s + 2, &num_end, 10);
+				if (num_end == q && errno == 0 &&
+				    num_end > s + 2) {
+					hook_add_codepoint(&b, cp);
+					s = q + 1;
+					continue;
+				}
+			}
+		}
+		buf_add(&b, s, 1);
+		s++;
+	}
+	out = buf_take(&b);
+	return out != NULL ? out : xstrdup("");
+}
+
+int64_t
+hook_parse_seconds(const char *s)
+{
+	long long v;
+	char *end;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (*end != '\0' || errno != 0 || v < 0)
+		return -1;
+	return (int64_t)v;
+}

@@ -1,0 +1,61 @@
+/*
+ * The IRC adapter.  It keeps the bot on one IRC server: connects (TLS or
+ * plaintext, through irc-conn), registers with CAP/SASL or NickServ, joins
+ * the configured channels and the staff channel, reconnects with backoff,
+ * and turns PRIVMSGs into neutral messages for the router and the replies
+ * back into safe, flood-controlled IRC lines.  libircclient is used only
+ * inside irc.c; nothing outside this adapter calls it.
+ *
+ * The conf given to irc_new and irc_reload is borrowed and must stay
+ * valid until the next irc_reload or irc_free.
+ */
+#ifndef IRC_H
+#define IRC_H
+
+#include <stdbool.h>
+
+#include "buf.h"
+#include "message.h"
+
+struct loop;
+struct conf;
+struct irc;
+
+/* Starts connecting at once.  Never NULL. */
+struct irc	*irc_new(struct loop *, const struct conf *, message_handler,
+		    void *arg);
+/* Drops the connection without a QUIT and frees everything. */
+void		 irc_free(struct irc *);
+
+/*
+ * Applies a new config without reconnecting: joins and parts channels,
+ * changes nick, adopts new flood limits.  Server, port, TLS and SASL
+ * changes take effect at the next connection (logged).
+ */
+void		 irc_reload(struct irc *, const struct conf *);
+
+/*
+ * Sends QUIT with reason (may be NULL) and stops reconnecting.
+ * irc_is_stopped turns true once the server closed the link, or at once
+ * when there was no connection.
+ */
+void		 irc_quit(struct irc *, const char *reason);
+bool		 irc_is_stopped(const struct irc *);
+
+/*
+ * Queues neutral text (rendered, sanitised, split) for the staff channel.
+ * cb(arg, true) runs once all its lines were written to the server
+ * socket, cb(arg, false) if the connection dropped first; cb runs from
+ * the loop, never from inside this call.  Returns 0, or -1 at once
+ * (no cb) when not connected and joined to the staff channel, or when
+ * the queue is full.
+ */
+int		 irc_post_staff(struct irc *, const char *text,
+		    void (*cb)(void *arg, bool ok), void *arg);
+bool		 irc_staff_ready(const struct irc *);
+
+/* Appends a one-paragraph summary for !status: state, nick, lag, queue,
+ * channels. */
+void		 irc_status(const struct irc *, struct buf *);
+
+#endif

@@ -1,0 +1,676 @@
+/*
+ * SQLite store.  The database runs in WAL mode with synchronous=FULL: a
+ * commit returns only once the WAL is on disk, which is what lets the bot
+ * give a reference number only after the request is safe.  The schema
+ * version lives in PRAGMA user_version; each migration is one step in
+ * store_migrations, applied in a transaction.
+ */
+#define LOG_MODULE "store"
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "log.h"
+#include "store.h"
+#include "xmalloc.h"
+
+#define STORE_FILE "intakebot.db"
+
+static const char *store_migrations[] = {
+	/* 1: requests, outbox, audit. */
+	"CREATE TABLE consults ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  created INTEGER NOT NULL,"
+	"  adapter TEXT NOT NULL,"
+	"  channel TEXT,"
+	"  requester TEXT NOT NULL,"
+	"  requester_id TEXT NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  lang TEXT NOT NULL,"
+	"  state INTEGER NOT NULL DEFAULT 0,"
+	"  claimed_by TEXT,"
+	"  claimed_at INTEGER NOT NULL DEFAULT 0,"
+	"  done_at INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX consults_requester ON consults(requester_id, created);"
+	"CREATE INDEX consults_created ON consults(created);"
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  consult_id INTEGER NOT NULL,"
+	"  dest TEXT NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  state INTEGER NOT NULL DEFAULT 0," /* 0 pending, 1 delivered, 2 dead */
+	"  created INTEGER NOT NULL,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  delivered_at INTEGER NOT NULL DEFAULT 0,"
+	"  last_error TEXT);"
+	"CREATE INDEX outbox_pending ON outbox(dest, state, id);"
+	"CREATE INDEX outbox_consult ON outbox(consult_id);"
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  at INTEGER NOT NULL,"
+	"  who TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  result TEXT NOT NULL);",
+};
+
+#define NMIGRATIONS (sizeof(store_migrations) / sizeof(store_migrations[0]))
+
+enum {
+	ST_ADD, ST_OUT_ADD, ST_LAST, ST_COUNT_SINCE, ST_GET, ST_NEXT,
+	ST_DELIVERED, ST_ATTEMPT, ST_DEAD, ST_PENDING_DEST, ST_PENDING_ALL,
+	ST_BEGIN, ST_COMMIT, ST_ROLLBACK, ST_COUNT
+};
+
+static const char *store_sql[ST_COUNT] = {
+	[ST_ADD] = "INSERT INTO consults (created, adapter, channel, "
+	    "requester, requester_id, text, lang) VALUES (?,?,?,?,?,?,?)",
+	[ST_OUT_ADD] = "INSERT INTO outbox (consult_id, dest, text, created) "
+	    "VALUES (?,?,?,?)",
+	[ST_LAST] = "SELECT id, created FROM consults WHERE requester_id = ? "
+	    "ORDER BY created DESC, id DESC LIMIT 1",
+	[ST_COUNT_SINCE] = "SELECT count(*) FROM consults WHERE created >= ?",
+	[ST_GET] = "SELECT id, created, adapter, channel, requester, "
+	    "requester_id, text, lang, state, claimed_by, claimed_at, done_at "
+	    "FROM consults WHERE id = ?",
+	[ST_NEXT] = "SELECT id, consult_id, dest, text, created, attempts "
+	    "FROM outbox WHERE dest = ? AND state = 0 ORDER BY id LIMIT 1",
+	[ST_DELIVERED] = "UPDATE outbox SET state = 1, delivered_at = ?, "
+	    "attempts = attempts + 1 WHERE id = ?",
+	[ST_ATTEMPT] = "UPDATE outbox SET attempts = attempts + 1, "
+	    "last_error = ? WHERE id = ?",
+	[ST_DEAD] = "UPDATE outbox SET state = 2, last_error = ? WHERE id = ?",
+	[ST_PENDING_DEST] = "SELECT count(*) FROM outbox WHERE dest = ? AND "
+	    "state = 0",
+	[ST_PENDING_ALL] = "SELECT count(*) FROM outbox WHERE state = 0",
+	[ST_BEGIN] = "BEGIN IMMEDIATE",
+	[ST_COMMIT] = "COMMIT",
+	[ST_ROLLBACK] = "ROLLBACK",
+};
+
+struct store {
+	sqlite3		*db;
+	sqlite3_stmt	*st[ST_COUNT];
+	char		*path;
+};
+
+static void
+store_err(struct store *s, const char *what)
+{
+	log_warnx("%s: %s", what, sqlite3_errmsg(s->db));
+}
+
+static int
+store_exec(struct store *s, const char *sql)
+{
+	char *err = NULL;
+
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		log_warnx("%s", err != NULL ? err : "exec failed");
+		sqlite3_free(err);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+store_migrate(struct store *s)
+{
+	sqlite3_stmt *st;
+	int version = 0;
+	size_t v;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st,
+	    NULL) != SQLITE_OK) {
+		store_err(s, "user_version");
+		return -1;
+	}
+	if (sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (version > (int)NMIGRATIONS) {
+		log_warnx("%s: schema version %d is newer than this intakebot "
+		    "(%zu)", s->path, version, NMIGRATIONS);
+		return -1;
+	}
+	for (v = (size_t)version; v < NMIGRATIONS; v++) {
+		char pragma[64];
+
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %zu",
+		    v + 1);
+		if (store_exec(s, "BEGIN") == -1)
+			return -1;
+		if (store_exec(s, store_migrations[v]) == -1 ||
+		    store_exec(s, pragma) == -1) {
+			store_exec(s, "ROLLBACK");
+			return -1;
+		}
+		if (store_exec(s, "COMMIT") == -1)
+			return -1;
+		log_info("database schema migrated to version %zu", v + 1);
+	}
+	return 0;
+}
+
+struct store *
+store_open(const char *data_dir)
+{
+	struct store *s;
+	mode_t old;
+	size_t i;
+	int fd;
+
+	if (mkdir(data_dir, 0700) == -1 && errno != EEXIST) {
+		log_warn("%s", data_dir);
+		return NULL;
+	}
+	s = xcalloc(1, sizeof(*s));
+	s->path = xasprintf("%s/%s", data_dir, STORE_FILE);
+	/* Create the file 0600 before SQLite opens it; WAL files follow. */
+	old = umask(077);
+	if ((fd = open(s->path, O_RDWR | O_CREAT, 0600)) != -1)
+		close(fd);
+	if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		log_warnx("%s: %s", s->path, s->db != NULL ?
+		    sqlite3_errmsg(s->db) : "cannot open");
+		umask(old);
+		store_close(s);
+		return NULL;
+	}
+	sqlite3_busy_timeout(s->db, 2000);
+	if (store_exec(s, "PRAGMA journal_mode = WAL") == -1 ||
+	    store_exec(s, "PRAGMA synchronous = FULL") == -1 ||
+	    store_exec(s, "PRAGMA foreign_keys = ON") == -1 ||
+	    store_migrate(s) == -1) {
+		umask(old);
+		store_close(s);
+		return NULL;
+	}
+	umask(old);
+	for (i = 0; i < ST_COUNT; i++) {
+		if (sqlite3_prepare_v3(s->db, store_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL) != SQLITE_OK) {
+			store_err(s, store_sql[i]);
+			store_close(s);
+			return NULL;
+		}
+	}
+	log_info("database %s open", s->path);
+	return s;
+}
+
+void
+store_close(struct store *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(s->st[i]);
+	if (s->db != NULL && sqlite3_close(s->db) != SQLITE_OK)
+		log_warnx("close: %s", sqlite3_errmsg(s->db));
+	free(s->path);
+	free(s);
+}
+
+/* Runs a statement that returns no rows, then resets it. */
+static int
+store_step_done(struct store *s, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE) {
+		store_err(s, what);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+store_bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+}
+
+static char *
+store_col_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return t != NULL ? xstrdup((const char *)t) : NULL;
+}
+
+int64_t
+store_consult_add(struct store *s, const struct store_consult *c,
+    const char *const *dests, size_t ndests,
+    char *(*fmt)(void *arg, int64_t id), void *arg)
+{
+	sqlite3_stmt *st = s->st[ST_ADD], *ot = s->st[ST_OUT_ADD];
+	int64_t id;
+	char *text;
+	size_t i;
+
+	if (store_step_done(s, s->st[ST_BEGIN], "begin") == -1)
+		return -1;
+	sqlite3_bind_int64(st, 1, c->created);
+	store_bind_text(st, 2, c->adapter);
+	store_bind_text(st, 3, c->channel);
+	store_bind_text(st, 4, c->requester);
+	store_bind_text(st, 5, c->requester_id);
+	store_bind_text(st, 6, c->text);
+	store_bind_text(st, 7, c->lang);
+	if (store_step_done(s, st, "insert request") == -1)
+		goto fail;
+	id = sqlite3_last_insert_rowid(s->db);
+	text = fmt(arg, id);
+	for (i = 0; i < ndests; i++) {
+		sqlite3_bind_int64(ot, 1, id);
+		store_bind_text(ot, 2, dests[i]);
+		store_bind_text(ot, 3, text);
+		sqlite3_bind_int64(ot, 4, c->created);
+		if (store_step_done(s, ot, "insert outbox") == -1) {
+			free(text);
+			goto fail;
+		}
+	}
+	free(text);
+	if (store_step_done(s, s->st[ST_COMMIT], "commit") == -1)
+		goto fail;
+	return id;
+fail:
+	store_step_done(s, s->st[ST_ROLLBACK], "rollback");
+	return -1;
+}
+
+int64_t
+store_consult_last(struct store *s, const char *requester_id, int64_t now,
+    int64_t *last_id)
+{
+	sqlite3_stmt *st = s->st[ST_LAST];
+	int64_t ago = -1;
+
+	store_bind_text(st, 1, requester_id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*last_id = sqlite3_column_int64(st, 0);
+		ago = now - sqlite3_column_int64(st, 1);
+		if (ago < 0)
+			ago = 0;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return ago;
+}
+
+static int64_t
+store_count(sqlite3_stmt *st)
+{
+	int64_t n = 0;
+
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return n;
+}
+
+int64_t
+store_consult_count_since(struct store *s, int64_t since)
+{
+	sqlite3_bind_int64(s->st[ST_COUNT_SINCE], 1, since);
+	return store_count(s->st[ST_COUNT_SINCE]);
+}
+
+static void
+store_consult_read(sqlite3_stmt *st, struct store_consult *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->id = sqlite3_column_int64(st, 0);
+	c->created = sqlite3_column_int64(st, 1);
+	c->adapter = store_col_dup(st, 2);
+	c->channel = store_col_dup(st, 3);
+	c->requester = store_col_dup(st, 4);
+	c->requester_id = store_col_dup(st, 5);
+	c->text = store_col_dup(st, 6);
+	c->lang = store_col_dup(st, 7);
+	c->state = (enum store_state)sqlite3_column_int(st, 8);
+	c->claimed_by = store_col_dup(st, 9);
+	c->claimed_at = sqlite3_column_int64(st, 10);
+	c->done_at = sqlite3_column_int64(st, 11);
+}
+
+int
+store_consult_get(struct store *s, int64_t id, struct store_consult *c)
+{
+	sqlite3_stmt *st = s->st[ST_GET];
+	int rc = -1;
+
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		store_consult_read(st, c);
+		rc = 0;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+void
+store_consult_reset(struct store_consult *c)
+{
+	free(c->adapter);
+	free(c->channel);
+	free(c->requester);
+	free(c->requester_id);
+	free(c->text);
+	free(c->lang);
+	free(c->claimed_by);
+	memset(c, 0, sizeof(*c));
+}
+
+static int
+store_query_each(struct store *s, const char *sql, int64_t arg,
+    void (*cb)(void *, const struct store_consult *), void *cbarg,
+    size_t max)
+{
+	struct store_consult c;
+	sqlite3_stmt *st;
+	size_t n = 0;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		store_err(s, sql);
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, arg);
+	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		store_consult_read(st, &c);
+		cb(cbarg, &c);
+		store_consult_reset(&c);
+		n++;
+	}
+	sqlite3_finalize(st);
+	return (int)n;
+}
+
+struct store_collect {
+	struct store_consult	*out;
+	size_t			 n;
+};
+
+static void
+store_collect_cb(void *arg, const struct store_consult *c)
+{
+	struct store_collect *sc = arg;
+	struct store_consult *d = &sc->out[sc->n++];
+
+	*d = *c;
+	d->adapter = c->adapter ? xstrdup(c->adapter) : NULL;
+	d->channel = c->channel ? xstrdup(c->channel) : NULL;
+	d->requester = c->requester ? xstrdup(c->requester) : NULL;
+	d->requester_id = c->requester_id ? xstrdup(c->requester_id) : NULL;
+	d->text = c->text ? xstrdup(c->text) : NULL;
+	d->lang = c->lang ? xstrdup(c->lang) : NULL;
+	d->claimed_by = c->claimed_by ? xstrdup(c->claimed_by) : NULL;
+}
+
+size_t
+store_consult_open(struct store *s, struct store_consult *out, size_t max)
+{
+	struct store_collect sc = { out, 0 };
+	int n;
+
+	n = store_query_each(s, "SELECT id, created, adapter, channel, "
+	    "requester, requester_id, text, lang, state, claimed_by, "
+	    "claimed_at, done_at FROM consults WHERE state < 2 AND ? = 0 "
+	    "ORDER BY id", 0, store_collect_cb, &sc, max);
+	return n < 0 ? 0 : sc.n;
+}
+
+int
+store_consult_each(struct store *s,
+    void (*cb)(void *, const struct store_consult *), void *arg)
+{
+	return store_query_each(s, "SELECT id, created, adapter, channel, "
+	    "requester, requester_id, text, lang, state, claimed_by, "
+	    "claimed_at, done_at FROM consults WHERE ? = 0 ORDER BY id", 0,
+	    cb, arg, (size_t)-1) < 0 ? -1 : 0;
+}
+
+int
+store_consult_set_state(struct store *s, int64_t id, enum store_state state,
+    const char *who, int64_t now)
+{
+	struct store_consult c;
+	sqlite3_stmt *st;
+	const char *sql;
+	int rc;
+
+	if (store_consult_get(s, id, &c) == -1)
+		return -1;
+	rc = c.state == state ? 1 : 0;
+	store_consult_reset(&c);
+	if (rc == 1)
+		return 1;
+	sql = state == STORE_DONE ?
+	    "UPDATE consults SET state = ?1, done_at = ?3, "
+	    "claimed_by = coalesce(claimed_by, ?2) WHERE id = ?4" :
+	    "UPDATE consults SET state = ?1, claimed_by = ?2, claimed_at = ?3 "
+	    "WHERE id = ?4";
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		store_err(s, "set state");
+		return -1;
+	}
+	sqlite3_bind_int(st, 1, (int)state);
+	store_bind_text(st, 2, who);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_int64(st, 4, id);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+	if (rc == -1)
+		store_err(s, "set state");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+store_outbox_next(struct store *s, const char *dest, struct store_outbox *o)
+{
+	sqlite3_stmt *st = s->st[ST_NEXT];
+	int rc = -1;
+
+	store_bind_text(st, 1, dest);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		memset(o, 0, sizeof(*o));
+		o->id = sqlite3_column_int64(st, 0);
+		o->consult_id = sqlite3_column_int64(st, 1);
+		o->dest = store_col_dup(st, 2);
+		o->text = store_col_dup(st, 3);
+		o->created = sqlite3_column_int64(st, 4);
+		o->attempts = sqlite3_column_int(st, 5);
+		rc = 0;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+void
+store_outbox_reset(struct store_outbox *o)
+{
+	free(o->dest);
+	free(o->text);
+	memset(o, 0, sizeof(*o));
+}
+
+int
+store_outbox_delivered(struct store *s, int64_t id, int64_t now)
+{
+	sqlite3_bind_int64(s->st[ST_DELIVERED], 1, now);
+	sqlite3_bind_int64(s->st[ST_DELIVERED], 2, id);
+	return store_step_done(s, s->st[ST_DELIVERED], "mark delivered");
+}
+
+int
+store_outbox_attempt(struct store *s, int64_t id, const char *why)
+{
+	store_bind_text(s->st[ST_ATTEMPT], 1, why);
+	sqlite3_bind_int64(s->st[ST_ATTEMPT], 2, id);
+	return store_step_done(s, s->st[ST_ATTEMPT], "count attempt");
+}
+
+int
+store_outbox_dead(struct store *s, int64_t id, const char *why)
+{
+	store_bind_text(s->st[ST_DEAD], 1, why);
+	sqlite3_bind_int64(s->st[ST_DEAD], 2, id);
+	return store_step_done(s, s->st[ST_DEAD], "dead-letter");
+}
+
+int
+store_outbox_alert(struct store *s, const char *dest, const char *text,
+    int64_t now)
+{
+	sqlite3_stmt *ot = s->st[ST_OUT_ADD];
+
+	sqlite3_bind_int64(ot, 1, 0);
+	store_bind_text(ot, 2, dest);
+	store_bind_text(ot, 3, text);
+	sqlite3_bind_int64(ot, 4, now);
+	return store_step_done(s, ot, "queue alert");
+}
+
+int64_t
+store_outbox_pending(struct store *s, const char *dest)
+{
+	if (dest == NULL)
+		return store_count(s->st[ST_PENDING_ALL]);
+	store_bind_text(s->st[ST_PENDING_DEST], 1, dest);
+	return store_count(s->st[ST_PENDING_DEST]);
+}
+
+int
+store_outbox_drop_unknown(struct store *s, const char *const *dests,
+    size_t ndests)
+{
+	sqlite3_stmt *st, *up;
+	size_t i;
+	int n = 0;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT DISTINCT dest FROM outbox WHERE "
+	    "state = 0", -1, &st, NULL) != SQLITE_OK) {
+		store_err(s, "pending destinations");
+		return -1;
+	}
+	if (sqlite3_prepare_v2(s->db, "UPDATE outbox SET state = 2, "
+	    "last_error = 'destination removed from the configuration' "
+	    "WHERE dest = ? AND state = 0", -1, &up, NULL) != SQLITE_OK) {
+		store_err(s, "drop unknown");
+		sqlite3_finalize(st);
+		return -1;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *d = (const char *)sqlite3_column_text(st, 0);
+		bool known = false;
+
+		for (i = 0; i < ndests; i++)
+			if (d != NULL && strcmp(d, dests[i]) == 0)
+				known = true;
+		if (known || d == NULL)
+			continue;
+		log_warnx("destination %s is no longer configured: its "
+		    "pending deliveries are dead-lettered", d);
+		store_bind_text(up, 1, d);
+		sqlite3_step(up);
+		n += sqlite3_changes(s->db);
+		sqlite3_reset(up);
+	}
+	sqlite3_finalize(st);
+	sqlite3_finalize(up);
+	return n;
+}
+
+int64_t
+store_purge(struct store *s, int64_t cutoff)
+{
+	sqlite3_stmt *st;
+	int64_t n = -1;
+
+	if (store_exec(s, "BEGIN IMMEDIATE") == -1)
+		return -1;
+	if (sqlite3_prepare_v2(s->db, "DELETE FROM outbox WHERE consult_id IN "
+	    "(SELECT id FROM consults WHERE state = 2 AND done_at < ?)", -1,
+	    &st, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(st, 1, cutoff);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(s->db, "DELETE FROM consults WHERE state = 2 "
+	    "AND done_at < ?", -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(st, 1, cutoff);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		goto fail;
+	}
+	n = sqlite3_changes(s->db);
+	sqlite3_finalize(st);
+	/* Delivered or dead alerts older than the cutoff go too. */
+	if (store_exec(s, "COMMIT") == -1)
+		return -1;
+	return n;
+fail:
+	store_err(s, "purge");
+	store_exec(s, "ROLLBACK");
+	return -1;
+}
+
+int
+store_audit(struct store *s, int64_t now, const char *who,
+    const char *action, const char *result)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO audit (at, who, action, "
+	    "result) VALUES (?,?,?,?)", -1, &st, NULL) != SQLITE_OK) {
+		store_err(s, "audit");
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, now);
+	store_bind_text(st, 2, who);
+	store_bind_text(st, 3, action);
+	store_bind_text(st, 4, result);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+	if (rc == -1)
+		store_err(s, "audit");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+const char *
+store_state_name(enum store_state s)
+{
+	switch (s) {
+	case STORE_NEW:
+		return "new";
+	case STORE_CLAIMED:
+		return "claimed";
+	case STORE_DONE:
+		return "done";
+	}
+	return "?";
+}
