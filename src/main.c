@@ -10,6 +10,7 @@
 
 #include "bot.h"
 #include "conf.h"
+#include "consult.h"
 #include "content.h"
 #include "diag.h"
 #include "log.h"
@@ -28,6 +29,7 @@ usage(FILE *fp)
 {
 	fprintf(fp, "usage: intakebot [-v] [-c FILE] [--check | --console]\n"
 	    "       intakebot [-v] [-c FILE] --test-destinations\n"
+	    "       intakebot [-c FILE] --export-consults | --purge-consults DAYS\n"
 	    "       intakebot --version | --help\n"
 	    "\n"
 	    "  -c, --config FILE  configuration file (default %s)\n"
@@ -35,9 +37,36 @@ usage(FILE *fp)
 	    "      --console      also chat on standard input and output\n"
 	    "      --test-destinations\n"
 	    "                     post a test message to every staff webhook\n"
+	    "      --export-consults\n"
+	    "                     print every consultation request as JSON lines\n"
+	    "      --purge-consults DAYS\n"
+	    "                     delete closed requests older than DAYS days\n"
 	    "  -v, --verbose      debug logging\n"
 	    "      --version      print the version and exit\n"
 	    "      --help         print this help and exit\n", INTAKEBOT_CONF);
+}
+
+/* --export-consults and --purge-consults: the store without the bot. */
+static int
+consult_admin(const char *path, bool do_export, int purge_days)
+{
+	struct conf *c;
+	struct diag d;
+	int rc = 0;
+
+	diag_init(&d);
+	if ((c = conf_load(path, &d)) == NULL) {
+		diag_print(&d, stderr);
+		diag_reset(&d);
+		return 1;
+	}
+	diag_reset(&d);
+	if (do_export && consult_export(c, stdout) == -1)
+		rc = 1;
+	if (purge_days >= 0 && consult_purge(c, purge_days, stdout) == -1)
+		rc = 1;
+	conf_free(c);
+	return rc;
 }
 
 static int
@@ -67,12 +96,14 @@ int
 main(int argc, char *argv[])
 {
 	enum { OPT_CHECK = 256, OPT_CONSOLE, OPT_VERSION, OPT_HELP,
-	    OPT_TEST_DEST };
+	    OPT_TEST_DEST, OPT_EXPORT, OPT_PURGE };
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "console", no_argument, NULL, OPT_CONSOLE },
 		{ "test-destinations", no_argument, NULL, OPT_TEST_DEST },
+		{ "export-consults", no_argument, NULL, OPT_EXPORT },
+		{ "purge-consults", required_argument, NULL, OPT_PURGE },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "help", no_argument, NULL, OPT_HELP },
@@ -80,7 +111,9 @@ main(int argc, char *argv[])
 	};
 	struct bot_options bo = { INTAKEBOT_CONF, false, 0 };
 	struct bot *b;
-	bool do_check = false, do_test_dest = false;
+	bool do_check = false, do_test_dest = false, do_export = false;
+	int purge_days = -1;
+	char *end;
 	int ch, rc;
 
 	while ((ch = getopt_long(argc, argv, "c:v", opts, NULL)) != -1) {
@@ -99,6 +132,18 @@ main(int argc, char *argv[])
 			break;
 		case OPT_TEST_DEST:
 			do_test_dest = true;
+			break;
+		case OPT_EXPORT:
+			do_export = true;
+			break;
+		case OPT_PURGE:
+			purge_days = (int)strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || purge_days < 0 ||
+			    purge_days > 36500) {
+				fprintf(stderr, "intakebot: --purge-consults "
+				    "takes a number of days\n");
+				return 2;
+			}
 			break;
 		case OPT_VERSION:
 			printf("intakebot %s\n", INTAKEBOT_VERSION);
@@ -120,6 +165,8 @@ main(int argc, char *argv[])
 		return check(bo.conf_path);
 	if (do_test_dest)
 		return notify_test_destinations(bo.conf_path, stdout);
+	if (do_export || purge_days >= 0)
+		return consult_admin(bo.conf_path, do_export, purge_days);
 	if ((b = bot_new(&bo)) == NULL)
 		return 1;
 	rc = bot_run(b);

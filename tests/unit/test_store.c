@@ -1,0 +1,182 @@
+/* Unit tests for store.c against a real SQLite file. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <cmocka.h>
+
+#include "store.h"
+
+static char dir[] = "/tmp/intakebot-store.XXXXXX";
+
+static int
+setup(void **state)
+{
+	(void)state;
+	return mkdtemp(dir) == NULL ? -1 : 0;
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[300];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd);
+}
+
+static char *
+fmt(void *arg, int64_t id)
+{
+	char *s = malloc(64);
+
+	snprintf(s, 64, "[consult #%lld] %s", (long long)id,
+	    (const char *)arg);
+	return s;
+}
+
+static int64_t
+add(struct store *s, const char *who, const char *text, int64_t when,
+    const char *const *dests, size_t n)
+{
+	struct store_consult c;
+
+	memset(&c, 0, sizeof(c));
+	c.created = when;
+	c.adapter = "irc";
+	c.channel = "#help";
+	c.requester = (char *)(uintptr_t)who;
+	c.requester_id = (char *)(uintptr_t)who;
+	c.text = (char *)(uintptr_t)text;
+	c.lang = "en";
+	return store_consult_add(s, &c, dests, n, fmt, (void *)(uintptr_t)text);
+}
+
+static void
+test_file_mode_and_reopen(void **state)
+{
+	static const char *dests[] = { "irc", "slack" };
+	struct store_consult c;
+	struct store *s;
+	struct stat st;
+	char path[512];
+	int64_t id, last = 0;
+
+	(void)state;
+	s = store_open(dir);
+	assert_non_null(s);
+	snprintf(path, sizeof(path), "%s/intakebot.db", dir);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	id = add(s, "alice", "hello", 1000, dests, 2);
+	assert_int_equal(id, 1);
+	assert_int_equal(store_outbox_pending(s, NULL), 2);
+	assert_int_equal(store_consult_last(s, "alice", 1010, &last), 10);
+	assert_int_equal(last, 1);
+	assert_int_equal(store_consult_last(s, "bob", 1010, &last), -1);
+	store_close(s);
+	/* The row survives a reopen; the migration does not run again. */
+	s = store_open(dir);
+	assert_non_null(s);
+	assert_int_equal(store_consult_get(s, 1, &c), 0);
+	assert_string_equal(c.text, "hello");
+	assert_string_equal(c.channel, "#help");
+	assert_int_equal(c.state, STORE_NEW);
+	store_consult_reset(&c);
+	assert_int_equal(store_consult_get(s, 99, &c), -1);
+	store_close(s);
+}
+
+static void
+test_outbox_order(void **state)
+{
+	static const char *dests[] = { "irc", "slack" };
+	struct store_outbox o;
+	struct store *s;
+	int64_t a, b;
+
+	(void)state;
+	s = store_open(dir);
+	assert_non_null(s);
+	a = add(s, "carol", "first", 2000, dests, 2);
+	b = add(s, "dave", "second", 2001, dests, 2);
+	assert_true(b > a);
+	/* Drain the older rows of the first test. */
+	while (store_outbox_next(s, "irc", &o) == 0 && o.consult_id < a) {
+		assert_int_equal(store_outbox_delivered(s, o.id, 3000), 0);
+		store_outbox_reset(&o);
+	}
+	assert_int_equal(o.consult_id, a);
+	assert_non_null(strstr(o.text, "first"));
+	/* A failed attempt keeps the row first in line. */
+	assert_int_equal(store_outbox_attempt(s, o.id, "500"), 0);
+	store_outbox_reset(&o);
+	assert_int_equal(store_outbox_next(s, "irc", &o), 0);
+	assert_int_equal(o.consult_id, a);
+	assert_int_equal(o.attempts, 1);
+	assert_int_equal(store_outbox_delivered(s, o.id, 3001), 0);
+	store_outbox_reset(&o);
+	assert_int_equal(store_outbox_next(s, "irc", &o), 0);
+	assert_int_equal(o.consult_id, b);
+	store_outbox_reset(&o);
+	/* Dead-lettering moves on to the next row. */
+	assert_int_equal(store_outbox_next(s, "slack", &o), 0);
+	assert_int_equal(store_outbox_dead(s, o.id, "gone"), 0);
+	store_outbox_reset(&o);
+	assert_int_equal(store_outbox_alert(s, "irc", "alert!", 3002), 0);
+	/* A destination that left the config: its rows are dead-lettered. */
+	assert_true(store_outbox_pending(s, "slack") > 0);
+	assert_true(store_outbox_drop_unknown(s, dests, 1) > 0);
+	assert_int_equal(store_outbox_pending(s, "slack"), 0);
+	store_close(s);
+}
+
+static void
+test_states_and_purge(void **state)
+{
+	static const char *dests[] = { "irc" };
+	struct store_consult open[20];
+	struct store *s;
+	int64_t id;
+	size_t n, i;
+
+	(void)state;
+	s = store_open(dir);
+	assert_non_null(s);
+	id = add(s, "erin", "to close", 5000, dests, 1);
+	assert_int_equal(store_consult_set_state(s, id, STORE_CLAIMED, "bob",
+	    5001), 0);
+	assert_int_equal(store_consult_set_state(s, id, STORE_CLAIMED, "bob",
+	    5002), 1);
+	assert_int_equal(store_consult_set_state(s, 12345, STORE_DONE, "bob",
+	    5002), -1);
+	n = store_consult_open(s, open, 20);
+	assert_true(n >= 1);
+	for (i = 0; i < n; i++)
+		store_consult_reset(&open[i]);
+	assert_int_equal(store_consult_set_state(s, id, STORE_DONE, "bob",
+	    6000), 0);
+	/* Not old enough: kept. */
+	assert_int_equal(store_purge(s, 6000), 0);
+	assert_int_equal(store_purge(s, 6001), 1);
+	assert_int_equal(store_consult_count_since(s, 0), 3);
+	assert_int_equal(store_audit(s, 7000, "alice", "reload", "ok"), 0);
+	store_close(s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_file_mode_and_reopen),
+		cmocka_unit_test(test_outbox_order),
+		cmocka_unit_test(test_states_and_purge),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
