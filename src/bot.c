@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bot.h"
+#include "buf.h"
 #include "conf.h"
 #include "console.h"
 #include "consult.h"
@@ -58,6 +60,9 @@ struct bot {
 	struct bot_sink		*sinks[BOT_SINKS_MAX];	/* staff destinations */
 	size_t			 nsinks;
 	int64_t			 started_ms;
+	int			 dispatching;	/* inside router_handle */
+	struct conf		*retired_conf;	/* freed after the dispatch */
+	struct content		*retired_content;
 	bool			 stopping;
 };
 
@@ -304,7 +309,15 @@ bot_free(struct bot *b)
 void
 bot_dispatch(struct bot *b, const struct message *m, struct replies *out)
 {
+	b->dispatching++;
 	router_handle(b->router, m, out);
+	if (--b->dispatching == 0) {
+		/* A !reload inside the command: the old ones are done now. */
+		content_free(b->retired_content);
+		conf_free(b->retired_conf);
+		b->retired_content = NULL;
+		b->retired_conf = NULL;
+	}
 }
 
 int
@@ -344,8 +357,16 @@ bot_reload(struct bot *b, char *why, size_t whylen)
 		log_warnx("data_dir changed: the new folder is used after a "
 		    "restart");
 	consult_set_conf(b->consult, c);
-	content_free(b->content);
-	conf_free(b->conf);
+	if (b->dispatching > 0) {
+		/* The command that asked for this still reads the old ones. */
+		content_free(b->retired_content);
+		conf_free(b->retired_conf);
+		b->retired_content = b->content;
+		b->retired_conf = b->conf;
+	} else {
+		content_free(b->content);
+		conf_free(b->conf);
+	}
 	b->conf = c;
 	b->content = t;
 	bot_sinks_update(b);
@@ -353,6 +374,54 @@ bot_reload(struct bot *b, char *why, size_t whylen)
 	if (why != NULL)
 		snprintf(why, whylen, "reloaded");
 	return 0;
+}
+
+void
+bot_status(struct bot *b, struct replies *out)
+{
+	struct buf bf;
+	int64_t up = (loop_now_ms() - b->started_ms) / 1000;
+	size_t i;
+
+	buf_init(&bf, 0);
+	buf_addf(&bf, "intakebot up %lldd %02lld:%02lld:%02lld; %zu topics",
+	    (long long)(up / 86400), (long long)(up / 3600 % 24),
+	    (long long)(up / 60 % 60), (long long)(up % 60),
+	    content_count(b->content, "en"));
+	for (i = 0; i < b->conf->nplatforms; i++)
+		buf_addf(&bf, "%s%s", i == 0 ? "; routes: " : ", ",
+		    b->conf->platforms[i].section);
+	replies_add(out, REPLY_HERE, bf.data, NULL);
+	buf_reset(&bf);
+	if (b->irc != NULL) {
+		irc_status(b->irc, &bf);
+		replies_add(out, REPLY_HERE, bf.data, NULL);
+		buf_reset(&bf);
+	}
+	consult_status(b->consult, out);
+}
+
+int
+bot_join(struct bot *b, const char *channel, bool join, char *why,
+    size_t whylen)
+{
+	if (b->irc == NULL) {
+		snprintf(why, whylen, "IRC is not configured");
+		return -1;
+	}
+	/* XXX lead: irc_join once the IRC adapter offers it. */
+	(void)channel;
+	(void)join;
+	snprintf(why, whylen, "not available yet");
+	return -1;
+}
+
+void
+bot_audit(struct bot *b, const char *who, const char *action,
+    const char *result)
+{
+	log_info("admin %s: %s: %s", who, action, result);
+	store_audit(b->store, (int64_t)time(NULL), who, action, result);
 }
 
 void

@@ -39,6 +39,20 @@ void		 bot_dispatch(struct bot *, const struct message *,
  */
 int		 bot_reload(struct bot *, char *why, size_t whylen);
 
+/* !status: connections, queues, pending requests, topics, uptime. */
+void		 bot_status(struct bot *, struct replies *out);
+
+/*
+ * Joins or parts an IRC channel for the admin who asked; 0, or -1 with
+ * the reason in why.
+ */
+int		 bot_join(struct bot *, const char *channel, bool join,
+		    char *why, size_t whylen);
+
+/* Records an admin action in the audit trail (store) and the log. */
+void		 bot_audit(struct bot *, const char *who, const char *action,
+		    const char *result);
+
 /* Begins a clean shutdown: adapters say goodbye, then the loop ends. */
 void		 bot_shutdown(struct bot *);
 

@@ -22,6 +22,11 @@ static const struct cmd_entry cmd_entries[] = {
 	    cmd_claim_exec },
 	{ "done", { "cerrar", NULL }, "done NUMBER", 1, 1, CMD_STAFF,
 	    cmd_done_exec },
+	{ "reload", { NULL }, "reload", 0, 0, CMD_ADMIN, cmd_reload_exec },
+	{ "join", { NULL }, "join #CHANNEL", 1, 1, CMD_ADMIN, cmd_join_exec },
+	{ "part", { NULL }, "part #CHANNEL", 1, 1, CMD_ADMIN, cmd_part_exec },
+	{ "status", { "estado", NULL }, "status", 0, 0, CMD_ADMIN,
+	    cmd_status_exec },
 	{ NULL, { NULL }, NULL, 0, 0, 0, NULL },
 };
 

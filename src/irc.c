@@ -1678,6 +1678,50 @@ irc_post_staff(struct irc *irc, const char *text, void (*cb)(void *, bool),
 	return 0;
 }
 
+int
+irc_channel_set(struct irc *irc, const char *name, bool join, char *why,
+    size_t whylen)
+{
+	struct irc_chan *c;
+
+	if (!irc_is_channel(irc, name) || strlen(name) > 64 ||
+	    strpbrk(name, " ,\a\r\n") != NULL) {
+		snprintf(why, whylen, "%s is not a channel name", name);
+		return -1;
+	}
+	c = irc_chan_find(irc, name);
+	if (!join) {
+		if (c == NULL || !c->wanted) {
+			snprintf(why, whylen, "not in %s", name);
+			return -1;
+		}
+		if (c->staff) {
+			snprintf(why, whylen, "%s is the staff channel", name);
+			return -1;
+		}
+		c->wanted = false;
+		if (c->joined)
+			irc_control(irc, "PART %s", c->name);
+		c->joined = false;
+		irc_pump(irc);
+		return 0;
+	}
+	if (c == NULL) {
+		irc->chans = xreallocarray(irc->chans, irc->nchans + 1,
+		    sizeof(*irc->chans));
+		c = &irc->chans[irc->nchans++];
+		memset(c, 0, sizeof(*c));
+		c->name = xstrdup(name);
+	}
+	c->wanted = true;
+	c->retry_at = 0;
+	if (irc->state != IRC_ST_READY)
+		snprintf(why, whylen, "will join %s once connected", name);
+	irc_join_pending(irc);
+	irc_pump(irc);
+	return 0;
+}
+
 void
 irc_status(const struct irc *irc, struct buf *b)
 {

@@ -13,6 +13,7 @@
 #define IRC_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "buf.h"
 #include "message.h"
@@ -53,6 +54,15 @@ bool		 irc_is_stopped(const struct irc *);
 int		 irc_post_staff(struct irc *, const char *text,
 		    void (*cb)(void *arg, bool ok), void *arg);
 bool		 irc_staff_ready(const struct irc *);
+
+/*
+ * Joins (join true) or parts a channel at an admin's request; it stays
+ * so across reconnects until the next reload, which applies the config's
+ * channel list again.  Returns 0, or -1 with the reason in why (which may
+ * also hold a note on success).
+ */
+int		 irc_channel_set(struct irc *, const char *channel, bool join,
+		    char *why, size_t whylen);
 
 /* Appends a one-paragraph summary for !status: state, nick, lag, queue,
  * channels. */

@@ -27,7 +27,7 @@ log_debug_enabled(void)
 	return log_verbose > 0;
 }
 
-static void
+static void __attribute__((format(printf, 5, 0)))
 log_vemit(const char *level, const char *module, int saved_errno,
     int with_errno, const char *fmt, va_list ap)
 {

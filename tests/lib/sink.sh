@@ -1,0 +1,39 @@
+# Helpers for tests that use tests/lib/sink.py, the stand-in for a
+# platform's incoming webhook.  Source after common.sh.
+
+# sink_start NAME PLATFORM: starts a sink in $T/sink-NAME and sets
+# SINK_PORT to its port.
+sink_start() {
+	_d="$T/sink-$1"
+	mkdir -p "$_d"
+	python3 "$TOP/tests/lib/sink.py" --dir "$_d" --platform "$2" \
+	    2>"$_d/log" &
+	track $!
+	_i=0
+	while [ ! -s "$_d/port" ]; do
+		_i=$((_i + 1))
+		[ $_i -gt 100 ] && fail "sink $1 did not start"
+		sleep 0.1
+	done
+	SINK_PORT=$(cat "$_d/port")
+}
+
+# sink_modes NAME MODE...: the answers to give, one per request (the last
+# one stays).
+sink_modes() {
+	_n=$1
+	shift
+	printf '%s\n' "$@" >"$T/sink-$_n/modes"
+}
+
+# sink_posts NAME: the file with one JSON line per request received.
+sink_posts() { echo "$T/sink-$1/posts.jsonl"; }
+
+# sink_count NAME: how many requests the sink has received.
+sink_count() {
+	if [ -f "$T/sink-$1/posts.jsonl" ]; then
+		wc -l <"$T/sink-$1/posts.jsonl" | tr -d ' '
+	else
+		echo 0
+	fi
+}
