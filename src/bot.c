@@ -28,8 +28,6 @@
 #include "xmalloc.h"
 
 #define BOT_SINKS_MAX 16
-/* The IRC staff channel as a sink; filled in once the IRC adapter is wired. */
-#define BOT_IRC_SINK(b, cs, n) do { } while (0)
 
 /* A staff destination as consult.c sees it: the IRC channel or a webhook. */
 struct bot_sink {
@@ -159,6 +157,64 @@ bot_sink_post_notify(void *ctx, const char *text, long give_up_after,
 	return 0;
 }
 
+static bool
+bot_sink_irc_ready(void *ctx)
+{
+	struct bot_sink *s = ctx;
+
+	return s->bot->irc != NULL && irc_staff_ready(s->bot->irc);
+}
+
+static void
+bot_on_irc_posted(void *arg, bool ok)
+{
+	struct bot_post *p = arg;
+
+	p->cb(p->arg, ok, ok ? NULL : "IRC connection lost");
+	free(p);
+}
+
+static int
+bot_sink_post_irc(void *ctx, const char *text, long give_up_after,
+    consult_done_cb cb, void *arg)
+{
+	struct bot_sink *s = ctx;
+	struct bot_post *p;
+
+	(void)give_up_after;
+	if (s->bot->irc == NULL)
+		return -1;
+	p = xmalloc(sizeof(*p));
+	p->cb = cb;
+	p->arg = arg;
+	if (irc_post_staff(s->bot->irc, text, bot_on_irc_posted, p) == -1) {
+		free(p);
+		return -1;
+	}
+	return 0;
+}
+
+/* The sink context for dest (NULL: IRC), made once and kept. */
+static struct bot_sink *
+bot_sink_get(struct bot *b, const char *dest)
+{
+	struct bot_sink *s;
+	size_t k;
+
+	for (k = 0; k < b->nsinks; k++)
+		if ((dest == NULL && b->sinks[k]->dest == NULL) ||
+		    (dest != NULL && b->sinks[k]->dest != NULL &&
+		    strcmp(b->sinks[k]->dest, dest) == 0))
+			return b->sinks[k];
+	if (b->nsinks == BOT_SINKS_MAX)
+		return NULL;
+	s = xcalloc(1, sizeof(*s));
+	s->bot = b;
+	s->dest = dest != NULL ? xstrdup(dest) : NULL;
+	b->sinks[b->nsinks++] = s;
+	return s;
+}
+
 static void
 bot_sinks_free(struct bot *b)
 {
@@ -184,22 +240,15 @@ bot_sinks_update(struct bot *b)
 	struct bot_sink *s;
 	size_t n = 0, nd = 0, i;
 
-	BOT_IRC_SINK(b, cs, n);
+	if (b->irc != NULL && b->conf->irc_staff_channel[0] != '\0' &&
+	    (s = bot_sink_get(b, NULL)) != NULL)
+		cs[n++] = (struct consult_sink){ .name = "irc",
+		    .ready = bot_sink_irc_ready, .post = bot_sink_post_irc,
+		    .ctx = s };
 	if (b->notify != NULL)
 		nd = notify_destinations(b->notify, names, BOT_SINKS_MAX);
 	for (i = 0; i < nd && n < BOT_SINKS_MAX; i++) {
-		s = NULL;
-		for (size_t k = 0; k < b->nsinks; k++)
-			if (b->sinks[k]->dest != NULL &&
-			    strcmp(b->sinks[k]->dest, names[i]) == 0)
-				s = b->sinks[k];
-		if (s == NULL && b->nsinks < BOT_SINKS_MAX) {
-			s = xcalloc(1, sizeof(*s));
-			s->bot = b;
-			s->dest = xstrdup(names[i]);
-			b->sinks[b->nsinks++] = s;
-		}
-		if (s == NULL)
+		if ((s = bot_sink_get(b, names[i])) == NULL)
 			break;
 		cs[n++] = (struct consult_sink){ .name = s->dest,
 		    .ready = NULL, .post = bot_sink_post_notify, .ctx = s };
