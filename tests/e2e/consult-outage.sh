@@ -1,0 +1,66 @@
+# Staff webhook outage: the sink answers 500 for 30 s while requests
+# arrive, then 200: every request is delivered, in order, none lost.
+. "$TOP/tests/lib/common.sh"
+. "$TOP/tests/lib/sink.sh"
+
+HTTPPORT=$(free_port)
+sink_start staff webhook
+sink_modes staff "status 500"
+cat >"$T/bot.conf" <<CONF
+[bot]
+content_dir = $TOP/content
+data_dir = $T/data
+[http]
+listen = 127.0.0.1:$HTTPPORT
+[mattermost]
+path = /hooks/mattermost
+token = s1ashtokens1ashtokens1asht
+[webhook.staff]
+staff_webhook_url = http://127.0.0.1:$SINK_PORT/hooks/staff
+rate_per_minute = 6000
+[consult]
+rate_per_minute = 100000
+CONF
+"$INTAKEBOT" -c "$T/bot.conf" >"$T/bot.log" 2>&1 &
+track $!
+wait_port "$HTTPPORT" 10 || { cat "$T/bot.log"; fail "no HTTP listener"; }
+start=$(date +%s)
+
+PORT=$HTTPPORT PYTHONPATH="$TOP/tests/lib" python3 - "$T/acked" <<'PY' || fail "intake"
+import sys
+from consult import mm_consult
+acked = [mm_consult(i, "outage request %d" % i) for i in range(20)]
+assert all(acked), acked
+open(sys.argv[1], "w").write(" ".join(map(str, acked)))
+PY
+pass "20 requests acknowledged during the outage"
+
+# Stay down for 30 s in all, then recover.
+sleep $((30 - ($(date +%s) - start)))
+[ "$(sink_count staff)" -ge 2 ] || fail "no retries during the outage"
+sink_modes staff ok
+i=0
+until PYTHONPATH="$TOP/tests/lib" python3 - "$(sink_posts staff)" "$T/acked" <<'PY'
+import sys
+from consult import sink_numbers
+got = set(sink_numbers(sys.argv[1]))
+want = set(map(int, open(sys.argv[2]).read().split()))
+sys.exit(0 if want <= got else 1)
+PY
+do
+	i=$((i + 1))
+	[ $i -gt 600 ] && { tail -20 "$T/bot.log"; fail "not all delivered within 60 s of recovery"; }
+	sleep 0.1
+done
+PYTHONPATH="$TOP/tests/lib" python3 - "$(sink_posts staff)" "$T/acked" <<'PY' || fail "delivery check"
+import sys
+from consult import sink_numbers, check_delivery
+got = sink_numbers(sys.argv[1])
+acked = list(map(int, open(sys.argv[2]).read().split()))
+rep = check_delivery(got, acked, "outage")
+print("delivered %d, repeats %d" % (len(got), rep))
+assert rep == 0, "a 500 is a clean failure: nothing should repeat"
+PY
+pass "after recovery: all 20 delivered once, in order"
+expect_grep 'webhook.staff: HTTP 500; retry' "$T/bot.log"
+pass "retries logged"
