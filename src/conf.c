@@ -87,7 +87,7 @@ static const struct conf_key conf_keys[] = {
 
 	{ "consult", "cooldown", CONF_INT, S(consult_cooldown), "300", 0, 86400, 0 },
 	{ "consult", "max_length", CONF_INT, S(consult_max_length), "1000", 16, 4000, 0 },
-	{ "consult", "rate_per_minute", CONF_INT, S(consult_rate_per_min), "60", 1, 100000, 0 },
+	{ "consult", "rate_per_minute", CONF_INT, S(consult_rate_per_min), "60", 1, 10000000, 0 },
 	{ "consult", "retention_days", CONF_INT, S(consult_retention_days), "90", 1, 3650, 0 },
 	{ "consult", "dead_letter_after", CONF_INT, S(consult_dead_after), "86400", 60, 2592000, 0 },
 	{ "consult", "staff_accounts", CONF_STR, S(consult_staff_accounts), "", 0, 4096, 0 },

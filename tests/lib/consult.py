@@ -29,7 +29,8 @@ def mm_consult(n, text, user=None):
         return None
     d = json.loads(data)
     m = re.search(r"request is \*\*#(\d+)\*\*", d.get("text", ""))
-    check(d.get("response_type") == "ephemeral", "ack is ephemeral", d)
+    if d.get("response_type") != "ephemeral":
+        raise AssertionError("acknowledgement is not ephemeral: %r" % d)
     return int(m.group(1)) if m else None
 
 
