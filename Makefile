@@ -137,18 +137,22 @@ format-check:
 install: $(BIN)
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/content \
-	    $(DESTDIR)$(SYSCONFDIR)/intakebot
+	    $(DESTDIR)$(SYSCONFDIR)/intakebot $(DESTDIR)$(UNITDIR)
 	install -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/intakebot
+	sed 's|/usr/sbin/intakebot|$(SBINDIR)/intakebot|g; s|/etc/intakebot|$(SYSCONFDIR)/intakebot|g' \
+	    deploy/intakebot.service > $(DESTDIR)$(UNITDIR)/intakebot.service
+	install -m 0644 deploy/intakebot.env.example $(DESTDIR)$(DATADIR)/intakebot.env.example
 	sed 's/@VERSION@/$(VERSION)/' man/intakebot.8 > $(DESTDIR)$(MANDIR)/man8/intakebot.8
 	sed 's/@VERSION@/$(VERSION)/' man/intakebot.conf.5 > $(DESTDIR)$(MANDIR)/man5/intakebot.conf.5
 	cp -R content/. $(DESTDIR)$(DATADIR)/content/
 	install -m 0644 config/intakebot.conf $(DESTDIR)$(DATADIR)/intakebot.conf.example
 	[ -e $(DESTDIR)$(SYSCONFDIR)/intakebot/intakebot.conf ] || \
-	    sed 's|^content_dir = .*|content_dir = $(DATADIR)/content|' \
+	    sed 's|^content_dir = [^;]*|content_dir = $(DATADIR)/content |' \
 	    config/intakebot.conf > $(DESTDIR)$(SYSCONFDIR)/intakebot/intakebot.conf
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/intakebot \
+	    $(DESTDIR)$(UNITDIR)/intakebot.service \
 	    $(DESTDIR)$(MANDIR)/man8/intakebot.8 \
 	    $(DESTDIR)$(MANDIR)/man5/intakebot.conf.5
 	rm -rf $(DESTDIR)$(DATADIR)

@@ -458,11 +458,7 @@ bot_join(struct bot *b, const char *channel, bool join, char *why,
 		snprintf(why, whylen, "IRC is not configured");
 		return -1;
 	}
-	/* XXX lead: irc_join once the IRC adapter offers it. */
-	(void)channel;
-	(void)join;
-	snprintf(why, whylen, "not available yet");
-	return -1;
+	return irc_channel_set(b->irc, channel, join, why, whylen);
 }
 
 void

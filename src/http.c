@@ -35,6 +35,8 @@
 #define HTTP_CACHE_ENTRIES	256	/* recent event ids remembered */
 #define HTTP_CACHE_TTL_S	600
 #define HTTP_LOG_EVERY_MS	60000	/* refusal logs, at most this often */
+/* Per-connection pool (headers and read buffer), cleared per request. */
+#define HTTP_CONN_MEMORY	(16 * 1024)
 
 struct http {
 	struct loop		*loop;
@@ -455,7 +457,8 @@ http_new(struct loop *loop, const struct conf *conf, message_handler handler,
 	struct sockaddr_storage ss;
 	struct loop_source src;
 	socklen_t sslen;
-	unsigned int flags = MHD_USE_ERROR_LOG;
+	/* TURBO: no shutdown() before close, fewer syscalls per request. */
+	unsigned int flags = MHD_USE_ERROR_LOG | MHD_USE_TURBO;
 	const union MHD_DaemonInfo *di;
 	struct http *h;
 	char host[INET6_ADDRSTRLEN] = "?";
@@ -482,6 +485,7 @@ http_new(struct loop *loop, const struct conf *conf, message_handler handler,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)conf->http_max_conns,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)HTTP_TIMEOUT_S,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONN_MEMORY,
 	    MHD_OPTION_URI_LOG_CALLBACK, http_on_uri, h,
 	    MHD_OPTION_NOTIFY_COMPLETED, http_on_completed, h,
 	    MHD_OPTION_END);

@@ -132,6 +132,7 @@ struct irc {
 	int64_t			 ctcp_last;
 	char			 down_reason[256];
 	int64_t			 pause_ms;
+	uint64_t		 quit_end;	/* QUIT written at this offset */
 	struct irc_post		**done_posts;
 	size_t			 ndone;
 };
@@ -791,13 +792,13 @@ irc_on_server_line(void *arg, const char *s, size_t len)
 	struct irc_line l;
 	char nick[IRC_NICK_MAX];
 	const char *last;
+	bool consumed;
 
 	if (irc_line_parse(&l, s, len) == -1)
 		return false;
 	last = l.nparams > 0 ? l.params[l.nparams - 1] : "";
-	if (irc->cap != NULL) {
-		if (irc_cap_on_line(irc->cap, &l))
-			return false;
+	if (irc->cap != NULL && irc_cap_state(irc->cap) != IRC_CAP_FAILED) {
+		consumed = irc_cap_on_line(irc->cap, &l);
 		if (irc_cap_state(irc->cap) == IRC_CAP_FAILED) {
 			log_warnx("%s; not going on without it",
 			    irc_cap_error(irc->cap));
@@ -805,6 +806,8 @@ irc_on_server_line(void *arg, const char *s, size_t len)
 			    irc->conf->irc_reconnect_max * 1000L);
 			return false;
 		}
+		if (consumed)
+			return false;
 	}
 	if (strcmp(l.cmd, "001") == 0 && l.nparams >= 1) {
 		irc_on_welcome(irc, l.params[0]);
@@ -871,6 +874,8 @@ irc_on_client_line(void *arg, const char *line, size_t len)
 			    len + 2;
 		break;
 	}
+	if (irc->quitting && strncmp(line, "QUIT ", 5) == 0)
+		irc->quit_end = irc_conn_out_total(irc->conn) + len + 2;
 	metrics_inc("intakebot_irc_lines_sent_total", NULL);
 	return true;
 }
@@ -892,6 +897,10 @@ irc_on_flushed(void *arg, uint64_t total)
 		    (irc->ninfl - n) * sizeof(*irc->infl));
 		irc->ninfl -= n;
 	}
+	/* Shutting down: once QUIT is on the wire there is nothing to wait
+	 * for (a penalised client may not see the server's ERROR soon). */
+	if (irc->quit_end != 0 && total >= irc->quit_end)
+		irc_drop(irc, "QUIT sent", 0);
 }
 
 static void
@@ -1464,6 +1473,7 @@ irc_connect_start(struct irc *irc)
 	irc->alt_next = 0;
 	irc->lib_registered = false;
 	irc->identify_wait = false;
+	irc->quit_end = 0;
 	irc->state = IRC_ST_CONNECTING;
 	irc_set_health(irc);
 	log_info("connecting to %s port %d%s", cf->irc_server, cf->irc_port,
@@ -1629,11 +1639,11 @@ irc_quit(struct irc *irc, const char *reason)
 	}
 	r = text_sanitize(reason != NULL ? reason : "", reason != NULL ?
 	    strlen(reason) : 0, 200, 0);
-	/* QUIT jumps the queue: what is still waiting would only delay it. */
+	/* QUIT skips queue and bucket: what waits would only delay it. */
 	irc_out_clear(irc->out, irc_on_drop, irc);
-	irc_control(irc, "QUIT :%s", r);
+	if (irc->sess == NULL || irc_send_raw(irc->sess, "QUIT :%s", r) != 0)
+		irc_drop(irc, "shutting down", 0);
 	free(r);
-	irc_pump(irc);
 }
 
 bool

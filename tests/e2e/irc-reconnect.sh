@@ -65,7 +65,7 @@ n=$(grep -c "reconnecting in" "$T/bot.log")
 ngircd_start "$T/ngircd" "$IRCPORT"
 cat >"$T/carol.script" <<EOF2
 send JOIN #ayuda
-wait :intakebot!\S+ JOIN :?#ayuda 20
+wait (:intakebot!\S+ JOIN :?#ayuda| 353 carol . #ayuda :.*intakebot) 20
 send PRIVMSG #ayuda :!287g
 wait PRIVMSG #ayuda :carol:
 EOF2

@@ -20,7 +20,7 @@
 #include "notify.h"
 #include "xmalloc.h"
 
-#define ITEMS_MAX 256
+#define ITEMS_MAX 4096
 
 struct item {
 	int		 n;

@@ -15,6 +15,7 @@ tap: irc_client.py tap LISTEN_PORT SERVER_PORT LOG
     127.0.0.1:SERVER_PORT, and appends each line the client (the bot)
     sends to LOG as "LEN<TAB>repr(bytes)".
 """
+import os
 import re
 import select
 import socket
@@ -51,7 +52,8 @@ def client(port, nick, log, script):
                 lines.append(ln)
             return
 
-    s.sendall(("NICK %s\r\nUSER %s 0 * :test\r\n" % (nick, nick)).encode())
+    user = os.environ.get("IRC_USER", nick)
+    s.sendall(("NICK %s\r\nUSER %s 0 * :test\r\n" % (nick, user)).encode())
     end = time.time() + 20
     while not any(b" 001 " in ln for ln in lines):
         if time.time() > end:

@@ -1,0 +1,11 @@
+#!/bin/sh
+# `make bench`: runs every benchmark in bench/ (each prints its numbers).
+set -u
+cd "$(dirname "$0")/.."
+rc=0
+for b in bench/*.sh; do
+	[ "$(basename "$b")" = run.sh ] && continue
+	echo "== $b"
+	sh "$b" || rc=1
+done
+exit $rc
