@@ -31,37 +31,37 @@
 
 /* A staff destination as consult.c sees it: the IRC channel or a webhook. */
 struct bot_sink {
-	struct bot	*bot;
-	char		*dest;		/* notify destination; NULL for IRC */
+	struct bot *bot;
+	char *dest; /* notify destination; NULL for IRC */
 };
 
 /* One post in flight, to turn the adapter's callback into consult's. */
 struct bot_post {
-	consult_done_cb	 cb;
-	void		*arg;
+	consult_done_cb cb;
+	void *arg;
 };
 
 struct bot {
-	struct bot_options	 opt;
-	struct loop		*loop;
-	struct conf		*conf;
-	struct content		*content;
-	struct router		*router;
-	struct console		*console;
-	struct notify		*notify;	/* staff webhooks, NULL: none */
-	struct http		*http;		/* inbound webhooks, [http] */
-	struct irc		*irc;		/* [irc], NULL: none */
-	bool			 irc_quit_sent;	/* shutdown: QUIT sent */
-	int64_t			 irc_quit_until;
-	struct store		*store;		/* data_dir/intakebot.db */
-	struct consult		*consult;
-	struct bot_sink		*sinks[BOT_SINKS_MAX];	/* staff destinations */
-	size_t			 nsinks;
-	int64_t			 started_ms;
-	int			 dispatching;	/* inside router_handle */
-	struct conf		*retired_conf;	/* freed after the dispatch */
-	struct content		*retired_content;
-	bool			 stopping;
+	struct bot_options opt;
+	struct loop *loop;
+	struct conf *conf;
+	struct content *content;
+	struct router *router;
+	struct console *console;
+	struct notify *notify; /* staff webhooks, NULL: none */
+	struct http *http;     /* inbound webhooks, [http] */
+	struct irc *irc;       /* [irc], NULL: none */
+	bool irc_quit_sent;    /* shutdown: QUIT sent */
+	int64_t irc_quit_until;
+	struct store *store; /* data_dir/intakebot.db */
+	struct consult *consult;
+	struct bot_sink *sinks[BOT_SINKS_MAX]; /* staff destinations */
+	size_t nsinks;
+	int64_t started_ms;
+	int dispatching;           /* inside router_handle */
+	struct conf *retired_conf; /* freed after the dispatch */
+	struct content *retired_content;
+	bool stopping;
 };
 
 static void
@@ -150,7 +150,7 @@ bot_sink_post_notify(void *ctx, const char *text, long give_up_after,
 	p->cb = cb;
 	p->arg = arg;
 	if (notify_post(s->bot->notify, s->dest, text, give_up_after,
-	    bot_on_notify_posted, p) == -1) {
+	        bot_on_notify_posted, p) == -1) {
 		free(p);
 		return -1;
 	}
@@ -204,7 +204,7 @@ bot_sink_get(struct bot *b, const char *dest)
 	for (k = 0; k < b->nsinks; k++)
 		if ((dest == NULL && b->sinks[k]->dest == NULL) ||
 		    (dest != NULL && b->sinks[k]->dest != NULL &&
-		    strcmp(b->sinks[k]->dest, dest) == 0))
+		        strcmp(b->sinks[k]->dest, dest) == 0))
 			return b->sinks[k];
 	if (b->nsinks == BOT_SINKS_MAX)
 		return NULL;
@@ -242,24 +242,27 @@ bot_sinks_update(struct bot *b)
 
 	if (b->irc != NULL && b->conf->irc_staff_channel[0] != '\0' &&
 	    (s = bot_sink_get(b, NULL)) != NULL)
-		cs[n++] = (struct consult_sink){ .name = "irc",
-		    .ready = bot_sink_irc_ready, .post = bot_sink_post_irc,
-		    .ctx = s };
+		cs[n++] = (struct consult_sink){.name = "irc",
+		    .ready = bot_sink_irc_ready,
+		    .post = bot_sink_post_irc,
+		    .ctx = s};
 	if (b->notify != NULL)
 		nd = notify_destinations(b->notify, names, BOT_SINKS_MAX);
 	for (i = 0; i < nd && n < BOT_SINKS_MAX; i++) {
 		if ((s = bot_sink_get(b, names[i])) == NULL)
 			break;
-		cs[n++] = (struct consult_sink){ .name = s->dest,
-		    .ready = NULL, .post = bot_sink_post_notify, .ctx = s };
+		cs[n++] = (struct consult_sink){.name = s->dest,
+		    .ready = NULL,
+		    .post = bot_sink_post_notify,
+		    .ctx = s};
 	}
 	consult_set_sinks(b->consult, cs, n);
 }
 
 /* Loads config and content together; NULL pair with d filled on error. */
 static int
-bot_load(const char *path, struct conf **cp, struct content **tp,
-    struct diag *d)
+bot_load(
+    const char *path, struct conf **cp, struct content **tp, struct diag *d)
 {
 	struct conf *c;
 	struct content *t;
@@ -304,8 +307,10 @@ bot_new(const struct bot_options *opt)
 		return NULL;
 	}
 	b->consult = consult_new(b->loop, b->store, b->conf);
-	env = (struct router_env){ .conf = b->conf, .content = b->content,
-	    .consult = b->consult, .app = b };
+	env = (struct router_env){.conf = b->conf,
+	    .content = b->content,
+	    .consult = b->consult,
+	    .app = b};
 	b->router = router_new(&env);
 	if (notify_configured(b->conf))
 		b->notify = notify_new(b->loop, b->conf);
@@ -313,16 +318,18 @@ bot_new(const struct bot_options *opt)
 	if (opt->console)
 		b->console = console_new(b->loop, STDIN_FILENO, STDOUT_FILENO,
 		    bot_on_console, bot_on_console_eof, b);
-	if (b->conf->http_enabled && (b->http = http_new(b->loop, b->conf,
-	    bot_on_http, b)) == NULL)
+	if (b->conf->http_enabled &&
+	    (b->http = http_new(b->loop, b->conf, bot_on_http, b)) == NULL)
 		fatalx("[http] cannot start the HTTP listener on %s",
 		    b->conf->http_listen);
 	if (b->conf->irc_enabled)
 		b->irc = irc_new(b->loop, b->conf, bot_on_irc, b);
 	bot_sinks_update(b);
-	log_info("started: %zu topics, language %s", content_count(b->content,
-	    b->conf->language) ? content_count(b->content, b->conf->language) :
-	    content_count(b->content, "en"), b->conf->language);
+	log_info("started: %zu topics, language %s",
+	    content_count(b->content, b->conf->language)
+	        ? content_count(b->content, b->conf->language)
+	        : content_count(b->content, "en"),
+	    b->conf->language);
 	return b;
 }
 
@@ -389,8 +396,8 @@ bot_reload(struct bot *b, char *why, size_t whylen)
 		return -1;
 	}
 	diag_reset(&d);
-	env = (struct router_env){ .conf = c, .content = t,
-	    .consult = b->consult, .app = b };
+	env = (struct router_env){
+	    .conf = c, .content = t, .consult = b->consult, .app = b};
 	router_set_env(b->router, &env);
 	if (b->notify != NULL)
 		notify_set_conf(b->notify, c);
@@ -404,7 +411,7 @@ bot_reload(struct bot *b, char *why, size_t whylen)
 		b->irc = irc_new(b->loop, c, bot_on_irc, b);
 	if (strcmp(c->data_dir, b->conf->data_dir) != 0)
 		log_warnx("data_dir changed: the new folder is used after a "
-		    "restart");
+		          "restart");
 	consult_set_conf(b->consult, c);
 	if (b->dispatching > 0) {
 		/* The command that asked for this still reads the old ones. */
@@ -451,8 +458,8 @@ bot_status(struct bot *b, struct replies *out)
 }
 
 int
-bot_join(struct bot *b, const char *channel, bool join, char *why,
-    size_t whylen)
+bot_join(
+    struct bot *b, const char *channel, bool join, char *why, size_t whylen)
 {
 	if (b->irc == NULL) {
 		snprintf(why, whylen, "IRC is not configured");
@@ -462,8 +469,8 @@ bot_join(struct bot *b, const char *channel, bool join, char *why,
 }
 
 void
-bot_audit(struct bot *b, const char *who, const char *action,
-    const char *result)
+bot_audit(
+    struct bot *b, const char *who, const char *action, const char *result)
 {
 	log_info("admin %s: %s: %s", who, action, result);
 	store_audit(b->store, (int64_t)time(NULL), who, action, result);

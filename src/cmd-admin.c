@@ -31,11 +31,15 @@ cmd_reload_exec(struct cmd_ctx *x)
 	bot_audit(x->env->app, who, "reload", rc == 0 ? "ok" : why);
 	/* x->env now describes the new config; nothing else is used. */
 	if (rc == 0)
-		replies_add(x->out, REPLY_HERE, "Reloaded configuration and "
-		    "content.", NULL);
+		replies_add(x->out, REPLY_HERE,
+		    "Reloaded configuration and "
+		    "content.",
+		    NULL);
 	else
-		replies_addf(x->out, REPLY_HERE, "Reload failed, still running "
-		    "the old configuration: %s", why);
+		replies_addf(x->out, REPLY_HERE,
+		    "Reload failed, still running "
+		    "the old configuration: %s",
+		    why);
 }
 
 static void
@@ -50,11 +54,11 @@ cmd_admin_join(struct cmd_ctx *x, bool join)
 	    x->argv[0]);
 	bot_audit(x->env->app, who, action, rc == 0 ? "ok" : why);
 	if (rc == 0)
-		replies_addf(x->out, REPLY_HERE, "%s %s.", join ? "Joining" :
-		    "Leaving", x->argv[0]);
+		replies_addf(x->out, REPLY_HERE, "%s %s.",
+		    join ? "Joining" : "Leaving", x->argv[0]);
 	else
-		replies_addf(x->out, REPLY_HERE, "Cannot %s %s: %s", join ?
-		    "join" : "part", x->argv[0], why);
+		replies_addf(x->out, REPLY_HERE, "Cannot %s %s: %s",
+		    join ? "join" : "part", x->argv[0], why);
 }
 
 void

@@ -9,9 +9,11 @@ void
 cmd_consult_exec(struct cmd_ctx *x)
 {
 	if (x->env->consult == NULL) {
-		replies_add(x->out, REPLY_PRIVATE, cmd_tr(x->lang,
-		    "Consultation requests are not available right now.",
-		    "Las solicitudes de consulta no están disponibles ahora."),
+		replies_add(x->out, REPLY_PRIVATE,
+		    cmd_tr(x->lang,
+		        "Consultation requests are not available right now.",
+		        "Las solicitudes de consulta no están disponibles "
+		        "ahora."),
 		    NULL);
 		return;
 	}

@@ -27,31 +27,33 @@ cmd_help_exec(struct cmd_ctx *x)
 			    cmd_tr(x->lang, "Usage", "Uso"), p, e->usage);
 			return;
 		}
-		if ((t = content_find(x->env->content, x->lang,
-		    x->argv[0])) != NULL) {
+		if ((t = content_find(x->env->content, x->lang, x->argv[0])) !=
+		    NULL) {
 			cmd_topic_exec(x, t);
 			return;
 		}
 	}
-	n = content_list(x->env->content, x->lang, topics,
-	    CMD_HELP_TOPICS_MAX);
+	n = content_list(x->env->content, x->lang, topics, CMD_HELP_TOPICS_MAX);
 	buf_init(&b, 0);
 	buf_addstr(&b, cmd_tr(x->lang, "**Topics:** ", "**Temas:** "));
 	for (i = 0; i < n; i++)
-		buf_addf(&b, "%s%s%s", i > 0 ? ", " : "", p,
-		    topics[i]->command);
+		buf_addf(
+		    &b, "%s%s%s", i > 0 ? ", " : "", p, topics[i]->command);
 	replies_add(x->out, REPLY_HERE, b.data, NULL);
 	buf_reset(&b);
-	buf_addf(&b, cmd_tr(x->lang,
-	    "Type %s<topic> for a short answer, %s<topic> more for details "
-	    "in private, %ssearch WORDS to search",
-	    "Escriba %s<tema> para una respuesta corta, %s<tema> more para "
-	    "más detalles en privado, %sbuscar PALABRAS para buscar"),
+	buf_addf(&b,
+	    cmd_tr(x->lang,
+	        "Type %s<topic> for a short answer, %s<topic> more for details "
+	        "in private, %ssearch WORDS to search",
+	        "Escriba %s<tema> para una respuesta corta, %s<tema> more para "
+	        "más detalles en privado, %sbuscar PALABRAS para buscar"),
 	    p, p, p);
 	if (cmd_find("consult") != NULL)
-		buf_addf(&b, cmd_tr(x->lang,
-		    ", %sconsult TEXT to ask for a consultation",
-		    ", %sconsult TEXTO para pedir una consulta"), p);
+		buf_addf(&b,
+		    cmd_tr(x->lang,
+		        ", %sconsult TEXT to ask for a consultation",
+		        ", %sconsult TEXTO para pedir una consulta"),
+		    p);
 	buf_addstr(&b, ".");
 	replies_add(x->out, REPLY_HERE, b.data, NULL);
 	buf_reset(&b);

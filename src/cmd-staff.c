@@ -21,9 +21,10 @@ cmd_staff_number(struct cmd_ctx *x)
 	errno = 0;
 	n = strtoll(s, &end, 10);
 	if (*s == '\0' || *end != '\0' || errno != 0 || n <= 0) {
-		replies_addf(x->out, REPLY_PRIVATE, cmd_tr(x->lang,
-		    "'%s' is not a request number.",
-		    "'%s' no es un número de solicitud."), x->argv[0]);
+		replies_addf(x->out, REPLY_PRIVATE,
+		    cmd_tr(x->lang, "'%s' is not a request number.",
+		        "'%s' no es un número de solicitud."),
+		    x->argv[0]);
 		return -1;
 	}
 	return n;
@@ -34,9 +35,11 @@ cmd_staff_ready(struct cmd_ctx *x)
 {
 	if (x->env->consult != NULL)
 		return true;
-	replies_add(x->out, REPLY_PRIVATE, cmd_tr(x->lang,
-	    "Consultation requests are not available right now.",
-	    "Las solicitudes de consulta no están disponibles ahora."), NULL);
+	replies_add(x->out, REPLY_PRIVATE,
+	    cmd_tr(x->lang,
+	        "Consultation requests are not available right now.",
+	        "Las solicitudes de consulta no están disponibles ahora."),
+	    NULL);
 	return false;
 }
 
@@ -62,8 +65,8 @@ cmd_claim_exec(struct cmd_ctx *x)
 	long long n;
 
 	if (cmd_staff_ready(x) && (n = cmd_staff_number(x)) > 0)
-		consult_claim(x->env->consult, n, x->msg->sender, x->lang,
-		    x->out);
+		consult_claim(
+		    x->env->consult, n, x->msg->sender, x->lang, x->out);
 }
 
 void
@@ -72,6 +75,6 @@ cmd_done_exec(struct cmd_ctx *x)
 	long long n;
 
 	if (cmd_staff_ready(x) && (n = cmd_staff_number(x)) > 0)
-		consult_close(x->env->consult, n, x->msg->sender, x->lang,
-		    x->out);
+		consult_close(
+		    x->env->consult, n, x->msg->sender, x->lang, x->out);
 }

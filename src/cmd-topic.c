@@ -14,7 +14,7 @@
 static bool
 cmd_topic_wants_more(const char *args)
 {
-	static const char *words[] = { "more", "mas", "más", "+", NULL };
+	static const char *words[] = {"more", "mas", "más", "+", NULL};
 	size_t i;
 
 	for (i = 0; words[i] != NULL; i++)
@@ -30,16 +30,17 @@ cmd_topic_exec(struct cmd_ctx *x, const struct topic *t)
 	struct reply *r;
 
 	if (cmd_topic_wants_more(x->args) && t->body[0] != '\0') {
-		r = replies_addf(x->out, REPLY_PRIVATE, "**%s**\n%s",
-		    t->title, t->body);
+		r = replies_addf(
+		    x->out, REPLY_PRIVATE, "**%s**\n%s", t->title, t->body);
 		r->is_long = true;
 	} else if (t->body[0] != '\0') {
 		r = replies_addf(x->out, REPLY_HERE, "**%s**: %s (%s: %s%s %s)",
-		    t->title, t->summary, cmd_tr(x->lang, "details",
-		    "detalles"), p, t->command, "more");
+		    t->title, t->summary,
+		    cmd_tr(x->lang, "details", "detalles"), p, t->command,
+		    "more");
 	} else {
-		r = replies_addf(x->out, REPLY_HERE, "**%s**: %s", t->title,
-		    t->summary);
+		r = replies_addf(
+		    x->out, REPLY_HERE, "**%s**: %s", t->title, t->summary);
 	}
 	/* The link goes last, after whatever cut the adapter makes. */
 	r->link = xstrdup(t->link);

@@ -14,51 +14,51 @@
 
 struct topic;
 
-#define CMD_STAFF	0x1	/* staff channel or staff account only */
-#define CMD_ADMIN	0x2	/* authenticated admins only */
+#define CMD_STAFF 0x1 /* staff channel or staff account only */
+#define CMD_ADMIN 0x2 /* authenticated admins only */
 
 struct cmd_ctx {
-	const struct router_env	*env;
-	const struct message	*msg;
-	const char		*lang;		/* reply language */
-	const char		*name;		/* the word typed, lower-case */
-	const char		*args;		/* the rest, trimmed */
-	char			**argv;		/* args split on spaces */
-	size_t			  argc;
-	struct replies		*out;
+	const struct router_env *env;
+	const struct message *msg;
+	const char *lang; /* reply language */
+	const char *name; /* the word typed, lower-case */
+	const char *args; /* the rest, trimmed */
+	char **argv;      /* args split on spaces */
+	size_t argc;
+	struct replies *out;
 };
 
 struct cmd_entry {
-	const char	*name;
-	const char	*aliases[4];	/* NULL-terminated */
-	const char	*usage;		/* "!search WORDS" without prefix */
-	size_t		 min_args, max_args;
-	int		 flags;
-	void		(*exec)(struct cmd_ctx *);
+	const char *name;
+	const char *aliases[4]; /* NULL-terminated */
+	const char *usage;      /* "!search WORDS" without prefix */
+	size_t min_args, max_args;
+	int flags;
+	void (*exec)(struct cmd_ctx *);
 };
 
 /* The command whose name or alias is word, or NULL. */
-const struct cmd_entry	*cmd_find(const char *word);
+const struct cmd_entry *cmd_find(const char *word);
 /* All commands, terminated by an entry with a NULL name. */
-const struct cmd_entry	*cmd_table(void);
+const struct cmd_entry *cmd_table(void);
 
 /* Picks the string for lang: Spanish where one is given, else English. */
-const char	*cmd_tr(const char *lang, const char *en, const char *es)
-	    __attribute__((format_arg(2), format_arg(3)));
+const char *cmd_tr(const char *lang, const char *en, const char *es)
+    __attribute__((format_arg(2), format_arg(3)));
 
 /* Answers a topic: summary here, or the body privately with "more". */
-void	cmd_topic_exec(struct cmd_ctx *, const struct topic *);
+void cmd_topic_exec(struct cmd_ctx *, const struct topic *);
 
-void	cmd_help_exec(struct cmd_ctx *);
-void	cmd_search_exec(struct cmd_ctx *);
-void	cmd_consult_exec(struct cmd_ctx *);
-void	cmd_pending_exec(struct cmd_ctx *);
-void	cmd_show_exec(struct cmd_ctx *);
-void	cmd_claim_exec(struct cmd_ctx *);
-void	cmd_done_exec(struct cmd_ctx *);
-void	cmd_reload_exec(struct cmd_ctx *);
-void	cmd_join_exec(struct cmd_ctx *);
-void	cmd_part_exec(struct cmd_ctx *);
-void	cmd_status_exec(struct cmd_ctx *);
+void cmd_help_exec(struct cmd_ctx *);
+void cmd_search_exec(struct cmd_ctx *);
+void cmd_consult_exec(struct cmd_ctx *);
+void cmd_pending_exec(struct cmd_ctx *);
+void cmd_show_exec(struct cmd_ctx *);
+void cmd_claim_exec(struct cmd_ctx *);
+void cmd_done_exec(struct cmd_ctx *);
+void cmd_reload_exec(struct cmd_ctx *);
+void cmd_join_exec(struct cmd_ctx *);
+void cmd_part_exec(struct cmd_ctx *);
+void cmd_status_exec(struct cmd_ctx *);
 
 #endif

@@ -26,107 +26,132 @@
 enum conf_type { CONF_STR, CONF_INT, CONF_BOOL };
 
 /* Key flags. */
-#define CONF_F_SECRET	0x1	/* never printed */
-#define CONF_F_IDENT	0x2	/* IRC identity: no '%', CR, LF, space */
-#define CONF_F_URL	0x4	/* http:// or https:// URL */
-#define CONF_F_PATH	0x8	/* an URL path starting with '/' */
+#define CONF_F_SECRET 0x1 /* never printed */
+#define CONF_F_IDENT 0x2  /* IRC identity: no '%', CR, LF, space */
+#define CONF_F_URL 0x4    /* http:// or https:// URL */
+#define CONF_F_PATH 0x8   /* an URL path starting with '/' */
 
 struct conf_key {
-	const char	*section;	/* NULL in the platform table */
-	const char	*name;
-	enum conf_type	 type;
-	size_t		 off;
-	const char	*def;
-	long		 min, max;	/* INT range, STR max length */
-	int		 flags;
+	const char *section; /* NULL in the platform table */
+	const char *name;
+	enum conf_type type;
+	size_t off;
+	const char *def;
+	long min, max; /* INT range, STR max length */
+	int flags;
 };
 
-#define S(f)	offsetof(struct conf, f)
-#define P(f)	offsetof(struct conf_platform, f)
+#define S(f) offsetof(struct conf, f)
+#define P(f) offsetof(struct conf_platform, f)
 
 static const struct conf_key conf_keys[] = {
-	{ "bot", "nick", CONF_STR, S(nick), "intakebot", 1, 30, CONF_F_IDENT },
-	{ "bot", "prefix", CONF_STR, S(prefix), "!", 1, 4, 0 },
-	{ "bot", "content_dir", CONF_STR, S(content_dir), "content", 1, 4096, 0 },
-	{ "bot", "data_dir", CONF_STR, S(data_dir), "data", 1, 4096, 0 },
-	{ "bot", "language", CONF_STR, S(language), "en", 2, 8, 0 },
-	{ "bot", "channel_languages", CONF_STR, S(channel_languages), "", 0, 4096, 0 },
-	{ "bot", "more_lines", CONF_INT, S(more_lines), "12", 1, 100, 0 },
+    {"bot", "nick", CONF_STR, S(nick), "intakebot", 1, 30, CONF_F_IDENT},
+    {"bot", "prefix", CONF_STR, S(prefix), "!", 1, 4, 0},
+    {"bot", "content_dir", CONF_STR, S(content_dir), "content", 1, 4096, 0},
+    {"bot", "data_dir", CONF_STR, S(data_dir), "data", 1, 4096, 0},
+    {"bot", "language", CONF_STR, S(language), "en", 2, 8, 0},
+    {"bot", "channel_languages", CONF_STR, S(channel_languages), "", 0, 4096,
+        0},
+    {"bot", "more_lines", CONF_INT, S(more_lines), "12", 1, 100, 0},
 
-	{ "irc", "server", CONF_STR, S(irc_server), "127.0.0.1", 1, 255, CONF_F_IDENT },
-	{ "irc", "port", CONF_INT, S(irc_port), "6667", 1, 65535, 0 },
-	{ "irc", "tls", CONF_BOOL, S(irc_tls), "no", 0, 0, 0 },
-	{ "irc", "tls_verify", CONF_BOOL, S(irc_tls_verify), "yes", 0, 0, 0 },
-	{ "irc", "tls_ca_file", CONF_STR, S(irc_tls_ca_file), "", 0, 4096, 0 },
-	{ "irc", "tls_cert_file", CONF_STR, S(irc_tls_cert_file), "", 0, 4096, 0 },
-	{ "irc", "tls_key_file", CONF_STR, S(irc_tls_key_file), "", 0, 4096, 0 },
-	{ "irc", "channels", CONF_STR, S(irc_channels), "", 0, 4096, 0 },
-	{ "irc", "staff_channel", CONF_STR, S(irc_staff_channel), "", 0, 64, CONF_F_IDENT },
-	{ "irc", "staff_channel_key", CONF_STR, S(irc_staff_channel_key), "", 0, 64, CONF_F_SECRET | CONF_F_IDENT },
-	{ "irc", "alt_nicks", CONF_STR, S(irc_alt_nicks), "", 0, 512, 0 },
-	{ "irc", "username", CONF_STR, S(irc_username), "intakebot", 1, 32, CONF_F_IDENT },
-	{ "irc", "realname", CONF_STR, S(irc_realname), "intakebot", 1, 128, 0 },
-	{ "irc", "server_password", CONF_STR, S(irc_server_password), "", 0, 256, CONF_F_SECRET | CONF_F_IDENT },
-	{ "irc", "nickserv_password", CONF_STR, S(irc_nickserv_password), "", 0, 256, CONF_F_SECRET | CONF_F_IDENT },
-	{ "irc", "sasl_mechanism", CONF_STR, S(irc_sasl_mechanism), "none", 1, 16, 0 },
-	{ "irc", "sasl_user", CONF_STR, S(irc_sasl_user), "", 0, 64, CONF_F_IDENT },
-	{ "irc", "sasl_password", CONF_STR, S(irc_sasl_password), "", 0, 256, CONF_F_SECRET },
-	{ "irc", "sasl_required", CONF_BOOL, S(irc_sasl_required), "no", 0, 0, 0 },
-	{ "irc", "admins", CONF_STR, S(irc_admins), "", 0, 4096, 0 },
-	{ "irc", "flood_rate", CONF_INT, S(irc_flood_rate), "5", 0, 100, 0 },
-	{ "irc", "flood_burst", CONF_INT, S(irc_flood_burst), "4", 1, 50, 0 },
-	{ "irc", "flood_bytes", CONF_INT, S(irc_flood_bytes), "256", 64, 100000, 0 },
-	{ "irc", "reconnect_min", CONF_INT, S(irc_reconnect_min), "2", 1, 3600, 0 },
-	{ "irc", "reconnect_max", CONF_INT, S(irc_reconnect_max), "300", 1, 86400, 0 },
-	{ "irc", "connect_timeout", CONF_INT, S(irc_connect_timeout), "30", 1, 600, 0 },
-	{ "irc", "ping_interval", CONF_INT, S(irc_ping_interval), "90", 5, 3600, 0 },
+    {"irc", "server", CONF_STR, S(irc_server), "127.0.0.1", 1, 255,
+        CONF_F_IDENT},
+    {"irc", "port", CONF_INT, S(irc_port), "6667", 1, 65535, 0},
+    {"irc", "tls", CONF_BOOL, S(irc_tls), "no", 0, 0, 0},
+    {"irc", "tls_verify", CONF_BOOL, S(irc_tls_verify), "yes", 0, 0, 0},
+    {"irc", "tls_ca_file", CONF_STR, S(irc_tls_ca_file), "", 0, 4096, 0},
+    {"irc", "tls_cert_file", CONF_STR, S(irc_tls_cert_file), "", 0, 4096, 0},
+    {"irc", "tls_key_file", CONF_STR, S(irc_tls_key_file), "", 0, 4096, 0},
+    {"irc", "channels", CONF_STR, S(irc_channels), "", 0, 4096, 0},
+    {"irc", "staff_channel", CONF_STR, S(irc_staff_channel), "", 0, 64,
+        CONF_F_IDENT},
+    {"irc", "staff_channel_key", CONF_STR, S(irc_staff_channel_key), "", 0, 64,
+        CONF_F_SECRET | CONF_F_IDENT},
+    {"irc", "alt_nicks", CONF_STR, S(irc_alt_nicks), "", 0, 512, 0},
+    {"irc", "username", CONF_STR, S(irc_username), "intakebot", 1, 32,
+        CONF_F_IDENT},
+    {"irc", "realname", CONF_STR, S(irc_realname), "intakebot", 1, 128, 0},
+    {"irc", "server_password", CONF_STR, S(irc_server_password), "", 0, 256,
+        CONF_F_SECRET | CONF_F_IDENT},
+    {"irc", "nickserv_password", CONF_STR, S(irc_nickserv_password), "", 0, 256,
+        CONF_F_SECRET | CONF_F_IDENT},
+    {"irc", "sasl_mechanism", CONF_STR, S(irc_sasl_mechanism), "none", 1, 16,
+        0},
+    {"irc", "sasl_user", CONF_STR, S(irc_sasl_user), "", 0, 64, CONF_F_IDENT},
+    {"irc", "sasl_password", CONF_STR, S(irc_sasl_password), "", 0, 256,
+        CONF_F_SECRET},
+    {"irc", "sasl_required", CONF_BOOL, S(irc_sasl_required), "no", 0, 0, 0},
+    {"irc", "admins", CONF_STR, S(irc_admins), "", 0, 4096, 0},
+    {"irc", "flood_rate", CONF_INT, S(irc_flood_rate), "5", 0, 100, 0},
+    {"irc", "flood_burst", CONF_INT, S(irc_flood_burst), "4", 1, 50, 0},
+    {"irc", "flood_bytes", CONF_INT, S(irc_flood_bytes), "256", 64, 100000, 0},
+    {"irc", "reconnect_min", CONF_INT, S(irc_reconnect_min), "2", 1, 3600, 0},
+    {"irc", "reconnect_max", CONF_INT, S(irc_reconnect_max), "300", 1, 86400,
+        0},
+    {"irc", "connect_timeout", CONF_INT, S(irc_connect_timeout), "30", 1, 600,
+        0},
+    {"irc", "ping_interval", CONF_INT, S(irc_ping_interval), "90", 5, 3600, 0},
 
-	{ "http", "listen", CONF_STR, S(http_listen), "127.0.0.1:8080", 3, 128, 0 },
-	{ "http", "body_max", CONF_INT, S(http_body_max), "65536", 1024, 1048576, 0 },
-	{ "http", "max_connections", CONF_INT, S(http_max_conns), "256", 4, 900, 0 },
+    {"http", "listen", CONF_STR, S(http_listen), "127.0.0.1:8080", 3, 128, 0},
+    {"http", "body_max", CONF_INT, S(http_body_max), "65536", 1024, 1048576, 0},
+    {"http", "max_connections", CONF_INT, S(http_max_conns), "256", 4, 900, 0},
 
-	{ "consult", "cooldown", CONF_INT, S(consult_cooldown), "300", 0, 86400, 0 },
-	{ "consult", "max_length", CONF_INT, S(consult_max_length), "1000", 16, 4000, 0 },
-	{ "consult", "rate_per_minute", CONF_INT, S(consult_rate_per_min), "60", 1, 10000000, 0 },
-	{ "consult", "retention_days", CONF_INT, S(consult_retention_days), "90", 1, 3650, 0 },
-	{ "consult", "dead_letter_after", CONF_INT, S(consult_dead_after), "86400", 60, 2592000, 0 },
-	{ "consult", "staff_accounts", CONF_STR, S(consult_staff_accounts), "", 0, 4096, 0 },
+    {"consult", "cooldown", CONF_INT, S(consult_cooldown), "300", 0, 86400, 0},
+    {"consult", "max_length", CONF_INT, S(consult_max_length), "1000", 16, 4000,
+        0},
+    {"consult", "rate_per_minute", CONF_INT, S(consult_rate_per_min), "60", 1,
+        10000000, 0},
+    {"consult", "retention_days", CONF_INT, S(consult_retention_days), "90", 1,
+        3650, 0},
+    {"consult", "dead_letter_after", CONF_INT, S(consult_dead_after), "86400",
+        60, 2592000, 0},
+    {"consult", "staff_accounts", CONF_STR, S(consult_staff_accounts), "", 0,
+        4096, 0},
 };
 
 static const struct conf_key conf_platform_keys[] = {
-	{ NULL, "path", CONF_STR, P(path), "", 0, 256, CONF_F_PATH },
-	{ NULL, "token", CONF_STR, P(token), "", 0, 4096, CONF_F_SECRET },
-	{ NULL, "signing_secret", CONF_STR, P(signing_secret), "", 0, 256, CONF_F_SECRET },
-	{ NULL, "public_key", CONF_STR, P(public_key), "", 0, 128, 0 },
-	{ NULL, "staff_webhook_url", CONF_STR, P(staff_webhook_url), "", 0, 2048, CONF_F_SECRET | CONF_F_URL },
-	{ NULL, "staff_channel", CONF_STR, P(staff_channel), "", 0, 128, 0 },
-	{ NULL, "rate_per_minute", CONF_INT, P(rate_per_min), "0", 0, 6000, 0 },
-	{ NULL, "staff_timeout", CONF_INT, P(staff_timeout), "15", 1, 300, 0 },
-	{ NULL, "staff_backoff_max", CONF_INT, P(staff_backoff_max), "300", 1, 3600, 0 },
-	{ NULL, "staff_test_give_up", CONF_INT, P(staff_test_give_up), "30", 1, 600, 0 },
+    {NULL, "path", CONF_STR, P(path), "", 0, 256, CONF_F_PATH},
+    {NULL, "token", CONF_STR, P(token), "", 0, 4096, CONF_F_SECRET},
+    {NULL, "signing_secret", CONF_STR, P(signing_secret), "", 0, 256,
+        CONF_F_SECRET},
+    {NULL, "public_key", CONF_STR, P(public_key), "", 0, 128, 0},
+    {NULL, "staff_webhook_url", CONF_STR, P(staff_webhook_url), "", 0, 2048,
+        CONF_F_SECRET | CONF_F_URL},
+    {NULL, "staff_channel", CONF_STR, P(staff_channel), "", 0, 128, 0},
+    {NULL, "rate_per_minute", CONF_INT, P(rate_per_min), "0", 0, 6000, 0},
+    {NULL, "staff_timeout", CONF_INT, P(staff_timeout), "15", 1, 300, 0},
+    {NULL, "staff_backoff_max", CONF_INT, P(staff_backoff_max), "300", 1, 3600,
+        0},
+    {NULL, "staff_test_give_up", CONF_INT, P(staff_test_give_up), "30", 1, 600,
+        0},
 };
 
 #define NKEYS(t) (sizeof(t) / sizeof((t)[0]))
 
 static const char *conf_platform_kinds[] = {
-	"mattermost", "slack", "rocketchat", "teams", "discord", "googlechat",
+    "mattermost",
+    "slack",
+    "rocketchat",
+    "teams",
+    "discord",
+    "googlechat",
 };
 
 /* Sections with no keys of their own that switch an adapter on. */
-static const char *conf_sections[] = { "bot", "irc", "http", "consult" };
+static const char *conf_sections[] = {"bot", "irc", "http", "consult"};
 
 /* Parser state shared by the reader and the handler. */
 struct conf_parse {
-	struct conf	*c;
-	struct diag	*d;
-	const char	*file;
-	FILE		*fp;
-	int		 line;
+	struct conf *c;
+	struct diag *d;
+	const char *file;
+	FILE *fp;
+	int line;
 	/* Keys seen, for duplicate detection: one bit per key. */
-	unsigned char	 seen[NKEYS(conf_keys)];
-	unsigned char	 pseen[CONF_PLATFORMS_MAX][NKEYS(conf_platform_keys)];
-	char		 cursec[128];
-	bool		 sec_reported;
+	unsigned char seen[NKEYS(conf_keys)];
+	unsigned char pseen[CONF_PLATFORMS_MAX][NKEYS(conf_platform_keys)];
+	char cursec[128];
+	bool sec_reported;
 };
 
 static void
@@ -151,8 +176,8 @@ conf_set_default(void *base, const struct conf_key *k)
 static int
 conf_parse_bool(const char *v, bool *out)
 {
-	static const char *yes[] = { "yes", "true", "on", "1" };
-	static const char *no[] = { "no", "false", "off", "0" };
+	static const char *yes[] = {"yes", "true", "on", "1"};
+	static const char *no[] = {"no", "false", "off", "0"};
 	size_t i;
 
 	for (i = 0; i < 4; i++) {
@@ -206,7 +231,8 @@ conf_resolve(struct conf_parse *cp, const char *key, const char *v)
 		    (st.st_mode & (S_IRGRP | S_IROTH | S_IWGRP | S_IWOTH))) {
 			diag_add(cp->d, cp->file, cp->line,
 			    "%s: %s is readable or writable by group or "
-			    "others; chmod 600 it", key, v + 5);
+			    "others; chmod 600 it",
+			    key, v + 5);
 			fclose(fp);
 			return NULL;
 		}
@@ -233,8 +259,8 @@ conf_set_value(struct conf_parse *cp, void *base, const struct conf_key *k,
 	if ((v = conf_resolve(cp, name, raw)) == NULL)
 		return;
 	if (!text_utf8_valid(v, strlen(v))) {
-		diag_add(cp->d, cp->file, cp->line, "%s: not valid UTF-8",
-		    name);
+		diag_add(
+		    cp->d, cp->file, cp->line, "%s: not valid UTF-8", name);
 		goto out;
 	}
 	for (i = 0; v[i] != '\0'; i++) {
@@ -295,10 +321,10 @@ conf_set_value(struct conf_parse *cp, void *base, const struct conf_key *k,
 		}
 		if ((k->flags & CONF_F_URL) && v[0] != '\0' &&
 		    (strstr(v, "://")[3] == '\0' ||
-		    strstr(v, "://")[3] == '/' ||
-		    strpbrk(v, " \"<>\\^`{|}") != NULL)) {
-			diag_add(cp->d, cp->file, cp->line,
-			    "%s: malformed URL", name);
+		        strstr(v, "://")[3] == '/' ||
+		        strpbrk(v, " \"<>\\^`{|}") != NULL)) {
+			diag_add(cp->d, cp->file, cp->line, "%s: malformed URL",
+			    name);
 			goto out;
 		}
 		if ((k->flags & CONF_F_PATH) && v[0] != '\0' &&
@@ -394,8 +420,8 @@ conf_open_section(struct conf_parse *cp, const char *section)
 }
 
 static int
-conf_on_key(void *user, const char *section, const char *name,
-    const char *value)
+conf_on_key(
+    void *user, const char *section, const char *name, const char *value)
 {
 	struct conf_parse *cp = user;
 	struct conf_platform *pl;
@@ -423,8 +449,8 @@ conf_on_key(void *user, const char *section, const char *name,
 			conf_set_value(cp, pl, &conf_platform_keys[i], value);
 			return 1;
 		}
-		diag_add(cp->d, cp->file, cp->line,
-		    "unknown key '%s' in [%s]", name, section);
+		diag_add(cp->d, cp->file, cp->line, "unknown key '%s' in [%s]",
+		    name, section);
 		return 1;
 	}
 	for (i = 0; i < NKEYS(conf_keys); i++) {
@@ -504,31 +530,39 @@ conf_validate_inbound(struct conf_parse *cp, const struct conf_platform *p)
 
 	if (p->public_key[0] != '\0' &&
 	    crypto_hex_decode(p->public_key, key, sizeof(key)) == -1)
-		diag_add(cp->d, cp->file, p->line, "[%s] public_key must be "
+		diag_add(cp->d, cp->file, p->line,
+		    "[%s] public_key must be "
 		    "64 hex digits (the application's Ed25519 key)",
 		    p->section);
 	if (strcmp(k, "teams") == 0 && p->signing_secret[0] != '\0') {
-		raw = crypto_base64_decode(p->signing_secret,
-		    strlen(p->signing_secret), &rawlen);
+		raw = crypto_base64_decode(
+		    p->signing_secret, strlen(p->signing_secret), &rawlen);
 		if (raw == NULL || rawlen < 16)
-			diag_add(cp->d, cp->file, p->line, "[%s] "
+			diag_add(cp->d, cp->file, p->line,
+			    "[%s] "
 			    "signing_secret must be the base64 security token "
-			    "Teams showed", p->section);
+			    "Teams showed",
+			    p->section);
 		free(raw);
 	}
 	if (p->path[0] == '\0')
 		return;
 	if (strcmp(k, "googlechat") == 0 || strcmp(k, "webhook") == 0)
-		diag_add(cp->d, cp->file, p->line, "[%s] cannot receive "
-		    "requests: remove path", p->section);
+		diag_add(cp->d, cp->file, p->line,
+		    "[%s] cannot receive "
+		    "requests: remove path",
+		    p->section);
 	else if ((strcmp(k, "mattermost") == 0 ||
-	    strcmp(k, "rocketchat") == 0) && p->token[0] == '\0')
+	             strcmp(k, "rocketchat") == 0) &&
+	    p->token[0] == '\0')
 		diag_add(cp->d, cp->file, p->line, "[%s] path needs token",
 		    p->section);
 	else if ((strcmp(k, "slack") == 0 || strcmp(k, "teams") == 0) &&
 	    p->signing_secret[0] == '\0')
-		diag_add(cp->d, cp->file, p->line, "[%s] path needs "
-		    "signing_secret", p->section);
+		diag_add(cp->d, cp->file, p->line,
+		    "[%s] path needs "
+		    "signing_secret",
+		    p->section);
 	else if (strcmp(k, "discord") == 0 && p->public_key[0] == '\0')
 		diag_add(cp->d, cp->file, p->line, "[%s] path needs public_key",
 		    p->section);
@@ -555,7 +589,8 @@ conf_validate(struct conf_parse *cp)
 		diag_add(cp->d, cp->file, 0,
 		    "[irc] sasl_required needs a sasl_mechanism");
 	if (strchr(c->prefix, ' ') != NULL)
-		diag_add(cp->d, cp->file, 0, "[bot] prefix must not contain "
+		diag_add(cp->d, cp->file, 0,
+		    "[bot] prefix must not contain "
 		    "spaces");
 	for (i = 0; i < c->nplatforms; i++) {
 		struct conf_platform *p = &c->platforms[i];
@@ -565,8 +600,9 @@ conf_validate(struct conf_parse *cp)
 			    "[%s] has a path but there is no [http] section",
 			    p->section);
 		conf_validate_inbound(cp, p);
-		if (p->path[0] != '\0' && (strcmp(p->path, "/healthz") == 0 ||
-		    strcmp(p->path, "/metrics") == 0))
+		if (p->path[0] != '\0' &&
+		    (strcmp(p->path, "/healthz") == 0 ||
+		        strcmp(p->path, "/metrics") == 0))
 			diag_add(cp->d, cp->file, p->line,
 			    "[%s] path %s is reserved", p->section, p->path);
 		for (j = 0; j < i; j++)
@@ -603,7 +639,8 @@ conf_load(const char *path, struct diag *d)
 	rc = ini_parse_stream(conf_reader, &cp, conf_on_key, &cp);
 	fclose(cp.fp);
 	if (rc > 0)
-		diag_add(d, path, rc, "syntax error (expected [section] or "
+		diag_add(d, path, rc,
+		    "syntax error (expected [section] or "
 		    "key = value)");
 	else if (rc < 0)
 		diag_add(d, path, 0, "cannot parse");
@@ -622,7 +659,8 @@ conf_free_strings(void *base, const struct conf_key *keys, size_t n)
 
 	for (i = 0; i < n; i++) {
 		if (keys[i].type == CONF_STR) {
-			char **p = (char **)(void *)((char *)base + keys[i].off);
+			char **p =
+			    (char **)(void *)((char *)base + keys[i].off);
 
 			free(*p);
 			*p = NULL;

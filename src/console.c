@@ -20,16 +20,16 @@
 #include "xmalloc.h"
 
 struct console {
-	struct loop	*loop;
-	int		 fd_in;
-	FILE		*out;
-	message_handler	 handler;
-	console_eof_cb	 on_eof;
-	void		*arg;
-	char		 buf[MESSAGE_TEXT_MAX + 1];
-	size_t		 len;
-	bool		 skipping;	/* inside an over-long line */
-	bool		 eof;
+	struct loop *loop;
+	int fd_in;
+	FILE *out;
+	message_handler handler;
+	console_eof_cb on_eof;
+	void *arg;
+	char buf[MESSAGE_TEXT_MAX + 1];
+	size_t len;
+	bool skipping; /* inside an over-long line */
+	bool eof;
 };
 
 void
@@ -64,7 +64,7 @@ console_line(struct console *co, const char *line, size_t len)
 	m.sender_id = "console";
 	m.text = text;
 	m.is_private = true;
-	m.is_admin = true;	/* whoever holds the terminal runs the bot */
+	m.is_admin = true; /* whoever holds the terminal runs the bot */
 	m.is_staff = true;
 	replies_init(&rs);
 	co->handler(co->arg, &m, &rs);
@@ -112,8 +112,10 @@ console_on_read(void *arg, int fd, int events)
 	co->len -= start;
 	if (co->len == sizeof(co->buf) - 1) {
 		if (!co->skipping)
-			fprintf(co->out, "(line longer than %d bytes "
-			    "ignored)\n", MESSAGE_TEXT_MAX);
+			fprintf(co->out,
+			    "(line longer than %d bytes "
+			    "ignored)\n",
+			    MESSAGE_TEXT_MAX);
 		co->skipping = true;
 		co->len = 0;
 	}

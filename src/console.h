@@ -11,13 +11,13 @@
 struct loop;
 struct console;
 
-typedef void	(*console_eof_cb)(void *arg);
+typedef void (*console_eof_cb)(void *arg);
 
-struct console	*console_new(struct loop *, int fd_in, int fd_out,
-		    message_handler, console_eof_cb, void *arg);
-void		 console_free(struct console *);
+struct console *console_new(struct loop *, int fd_in, int fd_out,
+    message_handler, console_eof_cb, void *arg);
+void console_free(struct console *);
 
 /* Prints one reply as the console renders it (plain text). */
-void		 console_print(struct console *, const struct reply *);
+void console_print(struct console *, const struct reply *);
 
 #endif

@@ -26,37 +26,36 @@
 #include "text.h"
 #include "xmalloc.h"
 
-#define CONSULT_SINKS_MAX	16
-#define CONSULT_BACKOFF_MIN	1000L		/* ms */
-#define CONSULT_BACKOFF_MAX	300000L		/* ms */
-#define CONSULT_TICK		1000L		/* ms between delivery scans */
-#define CONSULT_PURGE_EVERY	(6L * 3600 * 1000)
-#define CONSULT_LIST_MAX	10
+#define CONSULT_SINKS_MAX 16
+#define CONSULT_BACKOFF_MIN 1000L   /* ms */
+#define CONSULT_BACKOFF_MAX 300000L /* ms */
+#define CONSULT_TICK 1000L          /* ms between delivery scans */
+#define CONSULT_PURGE_EVERY (6L * 3600 * 1000)
+#define CONSULT_LIST_MAX 10
 
 struct consult_dest {
-	struct consult		*owner;
-	struct consult_sink	 sink;
-	char			*name;
-	bool			 active;
-	bool			 in_flight;
-	int64_t			 outbox_id;	/* the row in flight */
-	int64_t			 retry_at;	/* ms, monotonic */
-	long			 backoff;	/* ms */
+	struct consult *owner;
+	struct consult_sink sink;
+	char *name;
+	bool active;
+	bool in_flight;
+	int64_t outbox_id; /* the row in flight */
+	int64_t retry_at;  /* ms, monotonic */
+	long backoff;      /* ms */
 };
 
 struct consult {
-	struct loop		*loop;
-	struct store		*store;
-	const struct conf	*conf;
-	struct consult_dest	*dests[CONSULT_SINKS_MAX];
-	size_t			 ndests;
-	uint64_t		 tick_timer;
-	uint64_t		 kick_timer;
-	uint64_t		 purge_timer;
+	struct loop *loop;
+	struct store *store;
+	const struct conf *conf;
+	struct consult_dest *dests[CONSULT_SINKS_MAX];
+	size_t ndests;
+	uint64_t tick_timer;
+	uint64_t kick_timer;
+	uint64_t purge_timer;
 };
 
-static const char *
-consult_tr(const char *lang, const char *en, const char *es)
+static const char *consult_tr(const char *lang, const char *en, const char *es)
     __attribute__((format_arg(2), format_arg(3)));
 
 static const char *
@@ -65,7 +64,7 @@ consult_tr(const char *lang, const char *en, const char *es)
 	return lang != NULL && strcmp(lang, "es") == 0 ? es : en;
 }
 
-static void	consult_deliver(struct consult *);
+static void consult_deliver(struct consult *);
 
 static long
 consult_on_tick(void *arg)
@@ -89,8 +88,8 @@ consult_kick(struct consult *co)
 {
 	/* Deferred to the loop so a callback never re-enters a sink. */
 	if (co->kick_timer == 0)
-		co->kick_timer = loop_timer_add(co->loop, 0, consult_on_kick,
-		    co);
+		co->kick_timer =
+		    loop_timer_add(co->loop, 0, consult_on_kick, co);
 }
 
 static void
@@ -130,10 +129,10 @@ consult_new(struct loop *loop, struct store *store, const struct conf *conf)
 	metrics_help("intakebot_outbox_pending", "gauge",
 	    "Deliveries not yet made, by destination.");
 	consult_run_purge(co);
-	co->tick_timer = loop_timer_add(loop, CONSULT_TICK, consult_on_tick,
-	    co);
-	co->purge_timer = loop_timer_add(loop, CONSULT_PURGE_EVERY,
-	    consult_on_purge, co);
+	co->tick_timer =
+	    loop_timer_add(loop, CONSULT_TICK, consult_on_tick, co);
+	co->purge_timer =
+	    loop_timer_add(loop, CONSULT_PURGE_EVERY, consult_on_purge, co);
 	return co;
 }
 
@@ -162,8 +161,8 @@ consult_set_conf(struct consult *co, const struct conf *conf)
 }
 
 void
-consult_set_sinks(struct consult *co, const struct consult_sink *sinks,
-    size_t n)
+consult_set_sinks(
+    struct consult *co, const struct consult_sink *sinks, size_t n)
 {
 	const char *names[CONSULT_SINKS_MAX];
 	struct consult_dest *d;
@@ -208,8 +207,8 @@ consult_active_names(struct consult *co, const char **names)
 }
 
 static void
-consult_format_source(struct buf *b, const char *adapter,
-    const char *channel, int64_t created)
+consult_format_source(
+    struct buf *b, const char *adapter, const char *channel, int64_t created)
 {
 	char when[32];
 	time_t t = (time_t)created;
@@ -217,12 +216,12 @@ consult_format_source(struct buf *b, const char *adapter,
 
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm);
-	buf_addf(b, "%s %s, %s", adapter, channel != NULL ? channel :
-	    "private", when);
+	buf_addf(b, "%s %s, %s", adapter, channel != NULL ? channel : "private",
+	    when);
 }
 
 struct consult_fmt {
-	const struct store_consult	*c;
+	const struct store_consult *c;
 };
 
 /* "[consult #42] nick (irc #help, 2026-11-28 14:03 UTC): TEXT" */
@@ -259,52 +258,64 @@ consult_submit(struct consult *co, const struct message *m, const char *lang,
 		text = t;
 	}
 	if (text[0] == '\0') {
-		replies_addf(out, REPLY_PRIVATE, consult_tr(lang,
-		    "To ask for a consultation, type %sconsult followed by a "
-		    "short description of what you need (no personal details "
-		    "in public channels). You get a reference number and "
-		    "staff will contact you.",
-		    "Para pedir una consulta, escriba %sconsult seguido de una "
-		    "breve descripción de lo que necesita (sin datos "
-		    "personales en canales públicos). Recibirá un número de "
-		    "referencia y el personal se pondrá en contacto."),
+		replies_addf(out, REPLY_PRIVATE,
+		    consult_tr(lang,
+		        "To ask for a consultation, type %sconsult followed by "
+		        "a "
+		        "short description of what you need (no personal "
+		        "details "
+		        "in public channels). You get a reference number and "
+		        "staff will contact you.",
+		        "Para pedir una consulta, escriba %sconsult seguido de "
+		        "una "
+		        "breve descripción de lo que necesita (sin datos "
+		        "personales en canales públicos). Recibirá un número "
+		        "de "
+		        "referencia y el personal se pondrá en contacto."),
 		    cf->prefix);
 		goto out;
 	}
 	if (strlen(text) > (size_t)cf->consult_max_length) {
-		metrics_inc("intakebot_consults_refused_total",
-		    "reason=\"too_long\"");
-		replies_addf(out, REPLY_PRIVATE, consult_tr(lang,
-		    "Your request is too long (%zu bytes; at most %d). Please "
-		    "shorten it.",
-		    "Su solicitud es demasiado larga (%zu bytes; como máximo "
-		    "%d). Por favor, acórtela."), strlen(text),
-		    cf->consult_max_length);
+		metrics_inc(
+		    "intakebot_consults_refused_total", "reason=\"too_long\"");
+		replies_addf(out, REPLY_PRIVATE,
+		    consult_tr(lang,
+		        "Your request is too long (%zu bytes; at most %d). "
+		        "Please "
+		        "shorten it.",
+		        "Su solicitud es demasiado larga (%zu bytes; como "
+		        "máximo "
+		        "%d). Por favor, acórtela."),
+		    strlen(text), cf->consult_max_length);
 		goto out;
 	}
 	ago = store_consult_last(co->store, m->sender_id, now, &last_id);
 	if (ago >= 0 && ago < cf->consult_cooldown) {
 		long wait = (long)(cf->consult_cooldown - ago);
 
-		metrics_inc("intakebot_consults_refused_total",
-		    "reason=\"cooldown\"");
-		replies_addf(out, REPLY_PRIVATE, consult_tr(lang,
-		    "We already have your request #%lld. Please wait %ld "
-		    "more second%s before sending another one.",
-		    "Ya tenemos su solicitud #%lld. Espere %ld segundo%s más "
-		    "antes de enviar otra."), (long long)last_id, wait,
-		    wait == 1 ? "" : "s");
+		metrics_inc(
+		    "intakebot_consults_refused_total", "reason=\"cooldown\"");
+		replies_addf(out, REPLY_PRIVATE,
+		    consult_tr(lang,
+		        "We already have your request #%lld. Please wait %ld "
+		        "more second%s before sending another one.",
+		        "Ya tenemos su solicitud #%lld. Espere %ld segundo%s "
+		        "más "
+		        "antes de enviar otra."),
+		    (long long)last_id, wait, wait == 1 ? "" : "s");
 		goto out;
 	}
 	if (store_consult_count_since(co->store, now - 60) >=
 	    cf->consult_rate_per_min) {
-		metrics_inc("intakebot_consults_refused_total",
-		    "reason=\"rate\"");
-		replies_addf(out, REPLY_PRIVATE, "%s", consult_tr(lang,
-		    "We are receiving many requests right now. Please try "
-		    "again in a minute.",
-		    "Estamos recibiendo muchas solicitudes. Inténtelo de nuevo "
-		    "en un minuto."));
+		metrics_inc(
+		    "intakebot_consults_refused_total", "reason=\"rate\"");
+		replies_addf(out, REPLY_PRIVATE, "%s",
+		    consult_tr(lang,
+		        "We are receiving many requests right now. Please try "
+		        "again in a minute.",
+		        "Estamos recibiendo muchas solicitudes. Inténtelo de "
+		        "nuevo "
+		        "en un minuto."));
 		goto out;
 	}
 	memset(&c, 0, sizeof(c));
@@ -317,34 +328,45 @@ consult_submit(struct consult *co, const struct message *m, const char *lang,
 	c.lang = (char *)(uintptr_t)lang;
 	f.c = &c;
 	n = consult_active_names(co, names);
-	if ((id = store_consult_add(co->store, &c, names, n, consult_format,
-	    &f)) == -1) {
+	if ((id = store_consult_add(
+	         co->store, &c, names, n, consult_format, &f)) == -1) {
 		/* Nothing was promised: the requester can try again. */
-		metrics_inc("intakebot_consults_refused_total",
-		    "reason=\"store\"");
-		replies_addf(out, REPLY_PRIVATE, "%s", consult_tr(lang,
-		    "Sorry, your request could not be saved. Please try again "
-		    "in a few minutes.",
-		    "Lo sentimos, no se pudo guardar su solicitud. Inténtelo "
-		    "de nuevo en unos minutos."));
+		metrics_inc(
+		    "intakebot_consults_refused_total", "reason=\"store\"");
+		replies_addf(out, REPLY_PRIVATE, "%s",
+		    consult_tr(lang,
+		        "Sorry, your request could not be saved. Please try "
+		        "again "
+		        "in a few minutes.",
+		        "Lo sentimos, no se pudo guardar su solicitud. "
+		        "Inténtelo "
+		        "de nuevo en unos minutos."));
 		goto out;
 	}
 	metrics_inc("intakebot_consults_total", NULL);
 	log_info("request #%lld accepted from %s", (long long)id, m->adapter);
-	replies_addf(out, REPLY_PRIVATE, consult_tr(lang,
-	    "Thank you, %s. Your request is **#%lld**. Staff will contact you "
-	    "to arrange a consultation (usually by Zoom). Please do not post "
-	    "personal details (A-number, address, phone) in public channels.",
-	    "Gracias, %s. Su solicitud es la **#%lld**. El personal se pondrá "
-	    "en contacto para organizar una consulta (normalmente por Zoom). "
-	    "No publique datos personales (número A, dirección, teléfono) en "
-	    "canales públicos."), m->sender, (long long)id);
+	replies_addf(out, REPLY_PRIVATE,
+	    consult_tr(lang,
+	        "Thank you, %s. Your request is **#%lld**. Staff will contact "
+	        "you "
+	        "to arrange a consultation (usually by Zoom). Please do not "
+	        "post "
+	        "personal details (A-number, address, phone) in public "
+	        "channels.",
+	        "Gracias, %s. Su solicitud es la **#%lld**. El personal se "
+	        "pondrá "
+	        "en contacto para organizar una consulta (normalmente por "
+	        "Zoom). "
+	        "No publique datos personales (número A, dirección, teléfono) "
+	        "en "
+	        "canales públicos."),
+	    m->sender, (long long)id);
 	consult_kick(co);
 out:
 	free(text);
 }
 
-static void	consult_post_next(struct consult_dest *);
+static void consult_post_next(struct consult_dest *);
 
 static void
 consult_on_posted(void *arg, bool ok, const char *why)
@@ -371,24 +393,28 @@ consult_on_posted(void *arg, bool ok, const char *why)
 	}
 	store_outbox_attempt(co->store, d->outbox_id, why);
 	if (store_outbox_next(co->store, d->name, &o) == 0) {
-		if (o.id == d->outbox_id && now - o.created >=
-		    co->conf->consult_dead_after) {
+		if (o.id == d->outbox_id &&
+		    now - o.created >= co->conf->consult_dead_after) {
 			char *alert;
 
 			store_outbox_dead(co->store, o.id, why);
-			log_warnx("delivery %lld to %s dead-lettered after %d s: "
-			    "%s", (long long)o.id, d->name,
+			log_warnx(
+			    "delivery %lld to %s dead-lettered after %d s: "
+			    "%s",
+			    (long long)o.id, d->name,
 			    co->conf->consult_dead_after, why);
 			snprintf(labels, sizeof(labels),
 			    "destination=\"%s\",result=\"dead\"", d->name);
 			metrics_inc("intakebot_deliveries_total", labels);
-			alert = o.consult_id > 0 ?
-			    xasprintf("[consult alert] request #%lld could not "
-			    "be delivered to %s (%s); see !show %lld",
-			    (long long)o.consult_id, d->name, why,
-			    (long long)o.consult_id) :
-			    xasprintf("[consult alert] an alert could not be "
-			    "delivered to %s (%s)", d->name, why);
+			alert = o.consult_id > 0
+			    ? xasprintf(
+			          "[consult alert] request #%lld could not "
+			          "be delivered to %s (%s); see !show %lld",
+			          (long long)o.consult_id, d->name, why,
+			          (long long)o.consult_id)
+			    : xasprintf("[consult alert] an alert could not be "
+			                "delivered to %s (%s)",
+			          d->name, why);
 			for (i = 0; i < co->ndests; i++)
 				if (co->dests[i] != d && co->dests[i]->active)
 					store_outbox_alert(co->store,
@@ -405,8 +431,8 @@ consult_on_posted(void *arg, bool ok, const char *why)
 	/* Jitter: between half and all of the backoff. */
 	d->retry_at = loop_now_ms() + d->backoff / 2 +
 	    (long)(random() % (d->backoff / 2 + 1));
-	d->backoff = d->backoff * 2 > CONSULT_BACKOFF_MAX ?
-	    CONSULT_BACKOFF_MAX : d->backoff * 2;
+	d->backoff = d->backoff * 2 > CONSULT_BACKOFF_MAX ? CONSULT_BACKOFF_MAX
+	                                                  : d->backoff * 2;
 }
 
 static void
@@ -428,8 +454,8 @@ consult_post_next(struct consult_dest *d)
 	left = (long)(co->conf->consult_dead_after - (now - o.created));
 	if (left < 1)
 		left = 1;
-	if (d->sink.post(d->sink.ctx, o.text, left, consult_on_posted,
-	    d) == -1) {
+	if (d->sink.post(d->sink.ctx, o.text, left, consult_on_posted, d) ==
+	    -1) {
 		d->in_flight = false;
 		d->retry_at = loop_now_ms() + CONSULT_BACKOFF_MIN;
 	}
@@ -464,8 +490,8 @@ consult_status(struct consult *co, struct replies *out)
 	size_t i;
 
 	buf_init(&b, 0);
-	buf_addf(&b, "Deliveries pending: %lld",
-	    (long long)consult_pending(co));
+	buf_addf(
+	    &b, "Deliveries pending: %lld", (long long)consult_pending(co));
 	for (i = 0; i < co->ndests; i++) {
 		struct consult_dest *d = co->dests[i];
 
@@ -473,27 +499,30 @@ consult_status(struct consult *co, struct replies *out)
 			continue;
 		buf_addf(&b, "%s %s %lld%s", i == 0 ? ";" : ",", d->name,
 		    (long long)store_outbox_pending(co->store, d->name),
-		    d->sink.ready != NULL && !d->sink.ready(d->sink.ctx) ?
-		    " (down)" : d->retry_at > loop_now_ms() ? " (retrying)" :
-		    "");
+		    d->sink.ready != NULL && !d->sink.ready(d->sink.ctx)
+		        ? " (down)"
+		        : d->retry_at > loop_now_ms() ? " (retrying)"
+		                                      : "");
 	}
 	replies_add(out, REPLY_HERE, b.data, NULL);
 	buf_reset(&b);
 }
 
 static void
-consult_describe(struct buf *b, const struct store_consult *c,
-    const char *lang)
+consult_describe(struct buf *b, const struct store_consult *c, const char *lang)
 {
 	buf_addf(b, "#%lld %s, %s (", (long long)c->id,
-	    c->state == STORE_NEW ? consult_tr(lang, "new", "nueva") :
-	    c->state == STORE_CLAIMED ? consult_tr(lang, "claimed",
-	    "asignada") : consult_tr(lang, "done", "cerrada"), c->requester);
+	    c->state == STORE_NEW ? consult_tr(lang, "new", "nueva")
+	        : c->state == STORE_CLAIMED
+	        ? consult_tr(lang, "claimed", "asignada")
+	        : consult_tr(lang, "done", "cerrada"),
+	    c->requester);
 	consult_format_source(b, c->adapter, c->channel, c->created);
 	buf_addstr(b, ")");
 	if (c->state == STORE_CLAIMED && c->claimed_by != NULL)
-		buf_addf(b, consult_tr(lang, ", claimed by %s",
-		    ", asignada a %s"), c->claimed_by);
+		buf_addf(b,
+		    consult_tr(lang, ", claimed by %s", ", asignada a %s"),
+		    c->claimed_by);
 }
 
 void
@@ -505,21 +534,22 @@ consult_list_open(struct consult *co, const char *lang, struct replies *out)
 
 	n = store_consult_open(co->store, list, CONSULT_LIST_MAX + 1);
 	if (n == 0) {
-		replies_add(out, REPLY_HERE, consult_tr(lang,
-		    "No open requests.", "No hay solicitudes abiertas."), NULL);
+		replies_add(out, REPLY_HERE,
+		    consult_tr(lang, "No open requests.",
+		        "No hay solicitudes abiertas."),
+		    NULL);
 		return;
 	}
 	buf_init(&b, 0);
-	buf_addf(&b, consult_tr(lang, "Open requests: ",
-	    "Solicitudes abiertas: "));
+	buf_addf(
+	    &b, consult_tr(lang, "Open requests: ", "Solicitudes abiertas: "));
 	for (i = 0; i < n && i < CONSULT_LIST_MAX; i++) {
 		if (i > 0)
 			buf_addstr(&b, "; ");
 		consult_describe(&b, &list[i], lang);
 	}
 	if (n > CONSULT_LIST_MAX)
-		buf_addf(&b, consult_tr(lang, "; and more",
-		    "; y otras"));
+		buf_addf(&b, consult_tr(lang, "; and more", "; y otras"));
 	for (i = 0; i < n; i++)
 		store_consult_reset(&list[i]);
 	replies_add(out, REPLY_HERE, b.data, NULL);
@@ -527,16 +557,18 @@ consult_list_open(struct consult *co, const char *lang, struct replies *out)
 }
 
 void
-consult_show(struct consult *co, int64_t id, const char *lang,
-    struct replies *out)
+consult_show(
+    struct consult *co, int64_t id, const char *lang, struct replies *out)
 {
 	struct store_consult c;
 	struct buf b;
 
 	if (store_consult_get(co->store, id, &c) == -1) {
-		replies_addf(out, REPLY_HERE, consult_tr(lang,
-		    "There is no request #%lld.", "No existe la solicitud "
-		    "#%lld."), (long long)id);
+		replies_addf(out, REPLY_HERE,
+		    consult_tr(lang, "There is no request #%lld.",
+		        "No existe la solicitud "
+		        "#%lld."),
+		    (long long)id);
 		return;
 	}
 	buf_init(&b, 0);
@@ -556,62 +588,69 @@ consult_transition(struct consult *co, int64_t id, const char *who,
 	int rc;
 
 	if (store_consult_get(co->store, id, &c) == -1) {
-		replies_addf(out, REPLY_HERE, consult_tr(lang,
-		    "There is no request #%lld.", "No existe la solicitud "
-		    "#%lld."), (long long)id);
+		replies_addf(out, REPLY_HERE,
+		    consult_tr(lang, "There is no request #%lld.",
+		        "No existe la solicitud "
+		        "#%lld."),
+		    (long long)id);
 		return;
 	}
 	if (to == STORE_CLAIMED && c.state == STORE_CLAIMED &&
 	    c.claimed_by != NULL && strcmp(c.claimed_by, who) != 0) {
-		replies_addf(out, REPLY_HERE, consult_tr(lang,
-		    "#%lld is already claimed by %s.",
-		    "La #%lld ya está asignada a %s."), (long long)id,
-		    c.claimed_by);
+		replies_addf(out, REPLY_HERE,
+		    consult_tr(lang, "#%lld is already claimed by %s.",
+		        "La #%lld ya está asignada a %s."),
+		    (long long)id, c.claimed_by);
 		store_consult_reset(&c);
 		return;
 	}
 	if (to == STORE_CLAIMED && c.state == STORE_DONE) {
-		replies_addf(out, REPLY_HERE, consult_tr(lang,
-		    "#%lld is already closed.", "La #%lld ya está cerrada."),
+		replies_addf(out, REPLY_HERE,
+		    consult_tr(lang, "#%lld is already closed.",
+		        "La #%lld ya está cerrada."),
 		    (long long)id);
 		store_consult_reset(&c);
 		return;
 	}
 	store_consult_reset(&c);
-	rc = store_consult_set_state(co->store, id, to, who,
-	    (int64_t)time(NULL));
-	snprintf(action, sizeof(action), "%s #%lld", to == STORE_DONE ?
-	    "done" : "claim", (long long)id);
+	rc = store_consult_set_state(
+	    co->store, id, to, who, (int64_t)time(NULL));
+	snprintf(action, sizeof(action), "%s #%lld",
+	    to == STORE_DONE ? "done" : "claim", (long long)id);
 	store_audit(co->store, (int64_t)time(NULL), who, action,
-	    rc == -1 ? "error" : rc == 1 ? "unchanged" : "ok");
+	    rc == -1      ? "error"
+	        : rc == 1 ? "unchanged"
+	                  : "ok");
 	if (rc == -1) {
-		replies_addf(out, REPLY_HERE, "%s", consult_tr(lang,
-		    "Sorry, that could not be saved.",
-		    "Lo sentimos, no se pudo guardar."));
+		replies_addf(out, REPLY_HERE, "%s",
+		    consult_tr(lang, "Sorry, that could not be saved.",
+		        "Lo sentimos, no se pudo guardar."));
 		return;
 	}
-	log_info("request #%lld %s", (long long)id, to == STORE_DONE ?
-	    "closed" : "claimed");
+	log_info("request #%lld %s", (long long)id,
+	    to == STORE_DONE ? "closed" : "claimed");
 	if (to == STORE_DONE)
-		replies_addf(out, REPLY_HERE, consult_tr(lang,
-		    "#%lld closed by %s.", "#%lld cerrada por %s."),
+		replies_addf(out, REPLY_HERE,
+		    consult_tr(
+		        lang, "#%lld closed by %s.", "#%lld cerrada por %s."),
 		    (long long)id, who);
 	else
-		replies_addf(out, REPLY_HERE, consult_tr(lang,
-		    "#%lld claimed by %s.", "#%lld asignada a %s."),
+		replies_addf(out, REPLY_HERE,
+		    consult_tr(
+		        lang, "#%lld claimed by %s.", "#%lld asignada a %s."),
 		    (long long)id, who);
 }
 
 void
-consult_claim(struct consult *co, int64_t id, const char *who,
-    const char *lang, struct replies *out)
+consult_claim(struct consult *co, int64_t id, const char *who, const char *lang,
+    struct replies *out)
 {
 	consult_transition(co, id, who, STORE_CLAIMED, lang, out);
 }
 
 void
-consult_close(struct consult *co, int64_t id, const char *who,
-    const char *lang, struct replies *out)
+consult_close(struct consult *co, int64_t id, const char *who, const char *lang,
+    struct replies *out)
 {
 	consult_transition(co, id, who, STORE_DONE, lang, out);
 }
@@ -625,24 +664,26 @@ consult_export_one(void *arg, const struct store_consult *c)
 	o = json_object_new_object();
 	json_object_object_add(o, "id", json_object_new_int64(c->id));
 	json_object_object_add(o, "created", json_object_new_int64(c->created));
-	json_object_object_add(o, "adapter", json_object_new_string(c->adapter));
-	json_object_object_add(o, "channel", c->channel != NULL ?
-	    json_object_new_string(c->channel) : NULL);
-	json_object_object_add(o, "requester",
-	    json_object_new_string(c->requester));
-	json_object_object_add(o, "requester_id",
-	    json_object_new_string(c->requester_id));
+	json_object_object_add(
+	    o, "adapter", json_object_new_string(c->adapter));
+	json_object_object_add(o, "channel",
+	    c->channel != NULL ? json_object_new_string(c->channel) : NULL);
+	json_object_object_add(
+	    o, "requester", json_object_new_string(c->requester));
+	json_object_object_add(
+	    o, "requester_id", json_object_new_string(c->requester_id));
 	json_object_object_add(o, "text", json_object_new_string(c->text));
 	json_object_object_add(o, "lang", json_object_new_string(c->lang));
-	json_object_object_add(o, "state",
-	    json_object_new_string(store_state_name(c->state)));
-	json_object_object_add(o, "claimed_by", c->claimed_by != NULL ?
-	    json_object_new_string(c->claimed_by) : NULL);
-	json_object_object_add(o, "claimed_at",
-	    json_object_new_int64(c->claimed_at));
+	json_object_object_add(
+	    o, "state", json_object_new_string(store_state_name(c->state)));
+	json_object_object_add(o, "claimed_by",
+	    c->claimed_by != NULL ? json_object_new_string(c->claimed_by)
+	                          : NULL);
+	json_object_object_add(
+	    o, "claimed_at", json_object_new_int64(c->claimed_at));
 	json_object_object_add(o, "done_at", json_object_new_int64(c->done_at));
-	fprintf(fp, "%s\n", json_object_to_json_string_ext(o,
-	    JSON_C_TO_STRING_PLAIN));
+	fprintf(fp, "%s\n",
+	    json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	json_object_put(o);
 }
 

@@ -23,58 +23,55 @@ struct store;
 struct consult;
 
 /* Called exactly once per post: ok, or not with a short reason. */
-typedef void	(*consult_done_cb)(void *arg, bool ok, const char *why);
+typedef void (*consult_done_cb)(void *arg, bool ok, const char *why);
 
 struct consult_sink {
-	const char	*name;		/* destination name, copied */
+	const char *name; /* destination name, copied */
 	/* NULL means always ready; false means "try later, do not post". */
-	bool		(*ready)(void *ctx);
+	bool (*ready)(void *ctx);
 	/*
 	 * Posts neutral text; returns -1 when it cannot even queue it (no
 	 * callback then), else calls cb later.  give_up_after is in seconds
 	 * (0: the sink's own bound).
 	 */
-	int		(*post)(void *ctx, const char *text, long give_up_after,
-			    consult_done_cb cb, void *arg);
-	void		 *ctx;
+	int (*post)(void *ctx, const char *text, long give_up_after,
+	    consult_done_cb cb, void *arg);
+	void *ctx;
 };
 
-struct consult	*consult_new(struct loop *, struct store *,
-		    const struct conf *);
+struct consult *consult_new(struct loop *, struct store *, const struct conf *);
 /* Frees; in-flight posts must have been finished or failed first. */
-void		 consult_free(struct consult *);
-void		 consult_set_conf(struct consult *, const struct conf *);
+void consult_free(struct consult *);
+void consult_set_conf(struct consult *, const struct conf *);
 /*
  * Replaces the destinations (the array and names are copied).  Pending
  * rows for destinations no longer present are dead-lettered.
  */
-void		 consult_set_sinks(struct consult *,
-		    const struct consult_sink *, size_t n);
+void consult_set_sinks(struct consult *, const struct consult_sink *, size_t n);
 /* Tries deliveries now (after a reconnect, say). */
-void		 consult_kick(struct consult *);
+void consult_kick(struct consult *);
 
 /* !consult TEXT from msg; appends the private acknowledgement to out. */
-void		 consult_submit(struct consult *, const struct message *,
-		    const char *lang, const char *text, struct replies *out);
+void consult_submit(struct consult *, const struct message *, const char *lang,
+    const char *text, struct replies *out);
 
 /* Staff commands; they append their answer to out. */
-void		 consult_list_open(struct consult *, const char *lang,
-		    struct replies *out);
-void		 consult_show(struct consult *, int64_t id, const char *lang,
-		    struct replies *out);
-void		 consult_claim(struct consult *, int64_t id, const char *who,
-		    const char *lang, struct replies *out);
-void		 consult_close(struct consult *, int64_t id, const char *who,
-		    const char *lang, struct replies *out);
+void consult_list_open(struct consult *, const char *lang, struct replies *out);
+void consult_show(
+    struct consult *, int64_t id, const char *lang, struct replies *out);
+void consult_claim(struct consult *, int64_t id, const char *who,
+    const char *lang, struct replies *out);
+void consult_close(struct consult *, int64_t id, const char *who,
+    const char *lang, struct replies *out);
 
 /* Deliveries not yet made, over all destinations. */
-int64_t		 consult_pending(struct consult *);
+int64_t consult_pending(struct consult *);
 /* One line per destination: name, pending rows, state. */
-void		 consult_status(struct consult *, struct replies *out);
+void consult_status(struct consult *, struct replies *out);
 
 /* --export-consults: every request as one JSON object per line. */
-int		 consult_export(const struct conf *, FILE *);
+int consult_export(const struct conf *, FILE *);
 /* --purge-consults DAYS: deletes closed requests older than DAYS. */
-int		 consult_purge(const struct conf *, int days, FILE *);
+int consult_purge(const struct conf *, int days, FILE *);
 
 #endif

@@ -21,27 +21,27 @@
 #include "text.h"
 #include "xmalloc.h"
 
-#define CONTENT_LANGS_MAX	16
-#define CONTENT_TOPICS_MAX	1000
+#define CONTENT_LANGS_MAX 16
+#define CONTENT_TOPICS_MAX 1000
 
 struct content_slot {
-	char		*key;		/* lower-case, owned */
-	struct topic	*topic;
+	char *key; /* lower-case, owned */
+	struct topic *topic;
 };
 
 struct content_lang {
-	char		 name[16];
-	struct topic	**topics;
-	size_t		  ntopics;
+	char name[16];
+	struct topic **topics;
+	size_t ntopics;
 	struct content_slot *slots;
-	size_t		  nslots;	/* a power of two */
+	size_t nslots; /* a power of two */
 	/* Lower-cased text for search, parallel to topics. */
-	char		**search_text;
+	char **search_text;
 };
 
 struct content {
-	struct content_lang	langs[CONTENT_LANGS_MAX];
-	size_t			nlangs;
+	struct content_lang langs[CONTENT_LANGS_MAX];
+	size_t nlangs;
 };
 
 static uint32_t
@@ -82,8 +82,8 @@ content_lang_get(struct content *c, const char *name, bool create)
 			return &c->langs[i];
 	if (!create || c->nlangs == CONTENT_LANGS_MAX)
 		return NULL;
-	snprintf(c->langs[c->nlangs].name, sizeof(c->langs[0].name), "%s",
-	    name);
+	snprintf(
+	    c->langs[c->nlangs].name, sizeof(c->langs[0].name), "%s", name);
 	return &c->langs[c->nlangs++];
 }
 
@@ -132,28 +132,31 @@ content_is_reserved(const char *const *reserved, const char *k)
 
 /* Per-file parse context. */
 struct content_file {
-	const char	*path;
-	struct diag	*d;
-	int		 errors;
+	const char *path;
+	struct diag *d;
+	int errors;
 };
 
-#define content_err(f, line, ...) do {				\
-	diag_add((f)->d, (f)->path, (line), __VA_ARGS__);		\
-	(f)->errors++;							\
-} while (0)
+#define content_err(f, line, ...)                                              \
+	do {                                                                   \
+		diag_add((f)->d, (f)->path, (line), __VA_ARGS__);              \
+		(f)->errors++;                                                 \
+	} while (0)
 
 static void
 content_add_key(struct content_file *f, struct topic *t, const char *key,
     int line, const char *const *reserved)
 {
 	if (!content_key_valid(key)) {
-		content_err(f, line, "'%s' is not a valid command (letters, "
-		    "digits, '-' and '_', at most 32 bytes)", key);
+		content_err(f, line,
+		    "'%s' is not a valid command (letters, "
+		    "digits, '-' and '_', at most 32 bytes)",
+		    key);
 		return;
 	}
 	if (content_is_reserved(reserved, key)) {
-		content_err(f, line, "'%s' is one of the bot's own commands",
-		    key);
+		content_err(
+		    f, line, "'%s' is one of the bot's own commands", key);
 		return;
 	}
 	if (t->command == NULL) {
@@ -161,8 +164,7 @@ content_add_key(struct content_file *f, struct topic *t, const char *key,
 		t->line = line;
 		return;
 	}
-	t->aliases = xreallocarray(t->aliases, t->naliases + 1,
-	    sizeof(char *));
+	t->aliases = xreallocarray(t->aliases, t->naliases + 1, sizeof(char *));
 	t->aliases[t->naliases++] = text_lower(xstrdup(key));
 }
 
@@ -187,7 +189,8 @@ content_date_valid(const char *s)
 	int y, m, d;
 	char tail;
 
-	if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
+	if (strlen(s) != 10 ||
+	    sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
 		return false;
 	return y >= 2000 && y <= 2100 && m >= 1 && m <= 12 && d >= 1 &&
 	    d <= 31 && s[4] == '-' && s[7] == '-';
@@ -198,8 +201,8 @@ content_date_valid(const char *s)
  * when anything is wrong.  text is NUL-terminated and len bytes long.
  */
 static struct topic *
-content_parse(struct content_file *f, char *text, size_t len,
-    const char *const *reserved)
+content_parse(
+    struct content_file *f, char *text, size_t len, const char *const *reserved)
 {
 	struct topic *t;
 	char *line, *next, *colon, *key, *value, *alias_line = NULL;
@@ -234,9 +237,9 @@ content_parse(struct content_file *f, char *text, size_t len,
 		if (ch == '\r' && (i + 1 == len || text[i + 1] == '\n'))
 			continue;
 		if (ch < 0x20 || ch == 0x7f) {
-			content_err(f, lineno, "%s", ch == '\t' ?
-			    "tab character (use spaces)" :
-			    "control character");
+			content_err(f, lineno, "%s",
+			    ch == '\t' ? "tab character (use spaces)"
+			               : "control character");
 			return NULL;
 		}
 	}
@@ -256,7 +259,8 @@ content_parse(struct content_file *f, char *text, size_t len,
 		lineno++;
 		if (lineno == 1) {
 			if (strcmp(line, "---") != 0) {
-				content_err(f, 1, "%s", "missing front matter "
+				content_err(f, 1, "%s",
+				    "missing front matter "
 				    "(the file must start with a '---' line)");
 				goto fail;
 			}
@@ -277,17 +281,17 @@ content_parse(struct content_file *f, char *text, size_t len,
 		value = text_trim(colon + 1);
 		if (strcmp(key, "command") == 0) {
 			if (t->command != NULL)
-				content_err(f, lineno, "duplicate field '%s'",
-				    key);
+				content_err(
+				    f, lineno, "duplicate field '%s'", key);
 			else if (value[0] == '\0')
-				content_err(f, lineno, "field '%s' is empty",
-				    key);
+				content_err(
+				    f, lineno, "field '%s' is empty", key);
 			else
 				content_add_key(f, t, value, lineno, reserved);
 		} else if (strcmp(key, "aliases") == 0) {
 			if (alias_line != NULL)
-				content_err(f, lineno, "duplicate field '%s'",
-				    key);
+				content_err(
+				    f, lineno, "duplicate field '%s'", key);
 			else {
 				alias_line = xstrdup(value);
 				alias_lineno = lineno;
@@ -301,26 +305,29 @@ content_parse(struct content_file *f, char *text, size_t len,
 				    strlen(value), CONTENT_SUMMARY_MAX);
 				f->errors++;
 			} else
-				content_set_field(f, &t->summary, key, value,
-				    lineno);
+				content_set_field(
+				    f, &t->summary, key, value, lineno);
 		} else if (strcmp(key, "link") == 0) {
 			if (strncmp(value, "https://", 8) != 0 &&
 			    strncmp(value, "http://", 7) != 0)
-				content_err(f, lineno, "%s", "link must start "
+				content_err(f, lineno, "%s",
+				    "link must start "
 				    "with https:// or http://");
 			else if (strchr(value, ' ') != NULL)
-				content_err(f, lineno, "%s", "link must not "
+				content_err(f, lineno, "%s",
+				    "link must not "
 				    "contain spaces");
 			else
-				content_set_field(f, &t->link, key, value,
-				    lineno);
+				content_set_field(
+				    f, &t->link, key, value, lineno);
 		} else if (strcmp(key, "reviewed") == 0) {
 			if (!content_date_valid(value))
-				content_err(f, lineno, "%s", "reviewed must "
+				content_err(f, lineno, "%s",
+				    "reviewed must "
 				    "be a date, YYYY-MM-DD");
 			else
-				content_set_field(f, &t->reviewed, key, value,
-				    lineno);
+				content_set_field(
+				    f, &t->reviewed, key, value, lineno);
 		} else {
 			content_err(f, lineno, "unknown field '%s'", key);
 		}
@@ -328,7 +335,8 @@ content_parse(struct content_file *f, char *text, size_t len,
 		free(value);
 	}
 	if (!closed) {
-		content_err(f, 1, "%s", "front matter is not closed by a "
+		content_err(f, 1, "%s",
+		    "front matter is not closed by a "
 		    "'---' line");
 		goto fail;
 	}
@@ -350,8 +358,8 @@ content_parse(struct content_file *f, char *text, size_t len,
 				*comma = '\0';
 			key = text_trim(p);
 			if (key[0] != '\0')
-				content_add_key(f, t, key, alias_lineno,
-				    reserved);
+				content_add_key(
+				    f, t, key, alias_lineno, reserved);
 			free(key);
 			p = comma != NULL ? comma + 1 : NULL;
 		}
@@ -446,10 +454,11 @@ content_index_key(struct content_lang *l, struct topic *t, const char *key,
 
 	s = content_slot_find(l, key);
 	if (s->key != NULL) {
-		diag_add(d, t->file, line,
-		    "'%s' is already used by %s:%d", key, s->topic->file,
-		    strcasecmp(s->topic->command, key) == 0 ? s->topic->line :
-		    s->topic->aliases_line);
+		diag_add(d, t->file, line, "'%s' is already used by %s:%d", key,
+		    s->topic->file,
+		    strcasecmp(s->topic->command, key) == 0
+		        ? s->topic->line
+		        : s->topic->aliases_line);
 		(*errors)++;
 		return;
 	}
@@ -475,8 +484,8 @@ content_cmp_name(const void *a, const void *b)
 /* Loads the *.md files of one folder into language lang. */
 static void
 content_load_dir(struct content *c, const char *dir, const char *lang,
-    const char *const *reserved, struct diag *d, int *errors,
-    char ***subdirs, size_t *nsubdirs)
+    const char *const *reserved, struct diag *d, int *errors, char ***subdirs,
+    size_t *nsubdirs)
 {
 	struct content_lang *l;
 	struct dirent *de;
@@ -511,18 +520,20 @@ content_load_dir(struct content *c, const char *dir, const char *lang,
 		len = strlen(names[i]);
 		if (subdirs != NULL && stat(path, &st) == 0 &&
 		    S_ISDIR(st.st_mode)) {
-			*subdirs = xreallocarray(*subdirs, *nsubdirs + 1,
-			    sizeof(char *));
+			*subdirs = xreallocarray(
+			    *subdirs, *nsubdirs + 1, sizeof(char *));
 			(*subdirs)[(*nsubdirs)++] = xstrdup(names[i]);
 		} else if (len > 3 && strcmp(names[i] + len - 3, ".md") == 0) {
-			struct content_file f = { path, d, 0 };
+			struct content_file f = {path, d, 0};
 			char *text;
 			size_t tlen;
 			struct topic *t;
 
 			if (l->ntopics == CONTENT_TOPICS_MAX) {
-				diag_add(d, path, 0, "too many topics (at most "
-				    "%d per language)", CONTENT_TOPICS_MAX);
+				diag_add(d, path, 0,
+				    "too many topics (at most "
+				    "%d per language)",
+				    CONTENT_TOPICS_MAX);
 				(*errors)++;
 				free(path);
 				break;
@@ -564,8 +575,8 @@ content_build_index(struct content_lang *l, struct diag *d, int *errors)
 
 		content_index_key(l, t, t->command, t->line, d, errors);
 		for (k = 0; k < t->naliases; k++)
-			content_index_key(l, t, t->aliases[k], t->aliases_line,
-			    d, errors);
+			content_index_key(
+			    l, t, t->aliases[k], t->aliases_line, d, errors);
 	}
 	if (l->ntopics > 0)
 		qsort(l->topics, l->ntopics, sizeof(*l->topics),
@@ -600,7 +611,8 @@ content_load(const char *dir, const char *const *reserved, struct diag *d)
 				ok = false;
 		if (!ok || strcmp(subdirs[i], CONTENT_DEFAULT_LANG) == 0) {
 			sub = xasprintf("%s/%s", dir, subdirs[i]);
-			diag_add(d, sub, 0, "not a language folder (use a "
+			diag_add(d, sub, 0,
+			    "not a language folder (use a "
 			    "lower-case language code such as 'es')");
 			errors++;
 			free(sub);
@@ -662,8 +674,8 @@ content_count(const struct content *c, const char *lang)
 bool
 content_has_lang(const struct content *c, const char *lang)
 {
-	return content_lang_get((struct content *)(uintptr_t)c, lang,
-	    false) != NULL;
+	return content_lang_get((struct content *)(uintptr_t)c, lang, false) !=
+	    NULL;
 }
 
 static const struct content_lang *
@@ -713,8 +725,10 @@ content_view(const struct content *c, const char *lang,
 		}
 	if (en != NULL && en != l)
 		for (i = 0; i < en->ntopics && n < max; i++) {
-			if (l != NULL && (s = content_slot_find(l,
-			    en->topics[i]->command)) != NULL && s->key != NULL)
+			if (l != NULL &&
+			    (s = content_slot_find(
+			         l, en->topics[i]->command)) != NULL &&
+			    s->key != NULL)
 				continue;
 			topics[n] = en->topics[i];
 			texts[n++] = en->search_text[i];
@@ -758,8 +772,8 @@ content_count_word(const char *text, const char *word, int cap)
 }
 
 struct content_hit {
-	const struct topic	*topic;
-	int			 score;
+	const struct topic *topic;
+	int score;
 };
 
 static int
@@ -820,8 +834,8 @@ content_search(const struct content *c, const char *lang, const char *query,
 		}
 		/* Topics matching every word rank above partial matches. */
 		if (score > 0)
-			hits[nh++] = (struct content_hit){ t,
-			    score + (matched == (int)nw ? 1000 : 0) };
+			hits[nh++] = (struct content_hit){
+			    t, score + (matched == (int)nw ? 1000 : 0)};
 		free(title);
 		free(summary);
 	}
@@ -863,13 +877,13 @@ content_suggest(const struct content *c, const char *lang, const char *word,
 	for (i = 0; i < n; i++) {
 		best = text_edit_distance(word, all[i]->command, bound);
 		for (a = 0; a < all[i]->naliases; a++) {
-			dist = text_edit_distance(word, all[i]->aliases[a],
-			    bound);
+			dist =
+			    text_edit_distance(word, all[i]->aliases[a], bound);
 			if (dist < best)
 				best = dist;
 		}
 		if (best <= bound && best > 0)
-			hits[nh++] = (struct content_hit){ all[i], -best };
+			hits[nh++] = (struct content_hit){all[i], -best};
 	}
 	qsort(hits, nh, sizeof(*hits), content_cmp_hit);
 	for (i = 0; i < nh && i < max; i++)

@@ -29,8 +29,8 @@ crypto_hmac_sha256(const void *key, size_t keylen,
 
 	if ((mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL)
 		return -1;
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-	    (char *)"SHA256", 0);
+	params[0] = OSSL_PARAM_construct_utf8_string(
+	    OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0);
 	params[1] = OSSL_PARAM_construct_end();
 	if ((ctx = EVP_MAC_CTX_new(mac)) == NULL)
 		goto out;
@@ -70,8 +70,8 @@ crypto_ed25519_verify(const unsigned char pub[CRYPTO_ED25519_KEY_LEN],
 			memcpy(msg + off, parts[i].data, parts[i].len);
 		off += parts[i].len;
 	}
-	pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub,
-	    CRYPTO_ED25519_KEY_LEN);
+	pkey = EVP_PKEY_new_raw_public_key(
+	    EVP_PKEY_ED25519, NULL, pub, CRYPTO_ED25519_KEY_LEN);
 	if (pkey == NULL)
 		goto out;
 	if ((md = EVP_MD_CTX_new()) == NULL)

@@ -20,15 +20,15 @@
 #include "log.h"
 #include "xmalloc.h"
 
-#define DISCORD_TEXT_MAX	2000	/* bytes: never more characters */
-#define DISCORD_PING		1
-#define DISCORD_COMMAND		2
-#define DISCORD_AUTOCOMPLETE	4
-#define DISCORD_PONG		1
-#define DISCORD_MESSAGE		4
-#define DISCORD_CHOICES		8
-#define DISCORD_EPHEMERAL	64
-#define DISCORD_OPT_STRING	3
+#define DISCORD_TEXT_MAX 2000 /* bytes: never more characters */
+#define DISCORD_PING 1
+#define DISCORD_COMMAND 2
+#define DISCORD_AUTOCOMPLETE 4
+#define DISCORD_PONG 1
+#define DISCORD_MESSAGE 4
+#define DISCORD_CHOICES 8
+#define DISCORD_EPHEMERAL 64
+#define DISCORD_OPT_STRING 3
 
 static int
 discord_verify(const struct hook_ctx *ctx, const struct hook_request *req,
@@ -61,8 +61,8 @@ discord_verify(const struct hook_ctx *ctx, const struct hook_request *req,
 		hook_refuse(resp, 401, "timestamp outside the window", true);
 		return -1;
 	}
-	parts[0] = (struct crypto_part){ ts, strlen(ts) };
-	parts[1] = (struct crypto_part){ req->body, req->body_len };
+	parts[0] = (struct crypto_part){ts, strlen(ts)};
+	parts[1] = (struct crypto_part){req->body, req->body_len};
 	if (key == NULL || crypto_hex_decode(key, pub, sizeof(pub)) == -1 ||
 	    !crypto_ed25519_verify(pub, sig, parts, 2)) {
 		hook_refuse(resp, 401, "bad signature", true);
@@ -130,12 +130,11 @@ discord_parse(const struct hook_ctx *ctx, const struct hook_request *req,
 		return 1;
 	}
 	if (t == DISCORD_AUTOCOMPLETE) {
-		hook_respond(resp,
-		    xstrdup("{\"type\":8,\"data\":{\"choices\":[]}}"));
+		hook_respond(
+		    resp, xstrdup("{\"type\":8,\"data\":{\"choices\":[]}}"));
 		return 1;
 	}
-	if (t != DISCORD_COMMAND || (data = hook_json_obj(o, "data")) ==
-	    NULL) {
+	if (t != DISCORD_COMMAND || (data = hook_json_obj(o, "data")) == NULL) {
 		hook_refuse(resp, 400, "unsupported interaction", false);
 		return -1;
 	}
@@ -171,18 +170,17 @@ discord_render(const struct hook_ctx *ctx, const struct hook_event *ev,
 	(void)ctx;
 	priv = rs->count == 0 || ev->is_private ||
 	    hook_replies_count(rs, REPLY_PRIVATE) > 0;
-	text = hook_render_text(rs, REPLY_HERE, true, HOOK_MARKDOWN,
-	    DISCORD_TEXT_MAX);
+	text = hook_render_text(
+	    rs, REPLY_HERE, true, HOOK_MARKDOWN, DISCORD_TEXT_MAX);
 	o = json_object_new_object();
-	json_object_object_add(o, "type",
-	    json_object_new_int(DISCORD_MESSAGE));
+	json_object_object_add(o, "type", json_object_new_int(DISCORD_MESSAGE));
 	data = json_object_new_object();
 	/* Discord refuses an empty message: say so rather than time out. */
 	json_object_object_add(data, "content",
 	    json_object_new_string(text != NULL ? text : "(no answer)"));
 	if (priv)
-		json_object_object_add(data, "flags",
-		    json_object_new_int(DISCORD_EPHEMERAL));
+		json_object_object_add(
+		    data, "flags", json_object_new_int(DISCORD_EPHEMERAL));
 	am = json_object_new_object();
 	json_object_object_add(am, "parse", json_object_new_array());
 	json_object_object_add(data, "allowed_mentions", am);
@@ -193,5 +191,8 @@ discord_render(const struct hook_ctx *ctx, const struct hook_event *ev,
 }
 
 const struct hook_platform hook_discord = {
-	"discord", discord_verify, discord_parse, discord_render,
+    "discord",
+    discord_verify,
+    discord_parse,
+    discord_render,
 };

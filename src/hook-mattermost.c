@@ -21,15 +21,15 @@
 #include "xmalloc.h"
 
 /* Mattermost splits posts above 16383 runes; stay below in bytes. */
-#define MM_TEXT_MAX	16000
+#define MM_TEXT_MAX 16000
 
 enum { MM_FORM, MM_JSON };
 
 /* The fields, from whichever encoding came in. */
 struct mm_doc {
-	int			 enc;
-	struct hook_form	*form;
-	struct json_object	*json;
+	int enc;
+	struct hook_form *form;
+	struct json_object *json;
 };
 
 static void
@@ -62,8 +62,8 @@ mm_doc_new(const struct hook_request *req)
 		d->enc = MM_FORM;
 		d->form = hook_form_new(req->query != NULL ? req->query : "",
 		    req->query != NULL ? strlen(req->query) : 0);
-	} else if (hook_content_type_is(req->content_type,
-	    "application/json")) {
+	} else if (hook_content_type_is(
+	               req->content_type, "application/json")) {
 		d->enc = MM_JSON;
 		d->json = hook_json_parse(req->body, req->body_len);
 		if (d->json != NULL &&
@@ -97,8 +97,8 @@ mm_verify(const struct hook_ctx *ctx, const struct hook_request *req,
 		return -1;
 	}
 	if (strcmp(req->method, "POST") == 0 &&
-	    !hook_content_type_is(req->content_type,
-	    "application/x-www-form-urlencoded") &&
+	    !hook_content_type_is(
+	        req->content_type, "application/x-www-form-urlencoded") &&
 	    !hook_content_type_is(req->content_type, "application/json")) {
 		hook_refuse(resp, 415, "unsupported content type", false);
 		return -1;
@@ -138,8 +138,8 @@ mm_verify(const struct hook_ctx *ctx, const struct hook_request *req,
  * addressed to the bot: the word is dropped and the rest is the command.
  */
 static bool
-mm_strip_trigger(const struct hook_ctx *ctx, struct hook_event *ev,
-    const char *trigger)
+mm_strip_trigger(
+    const struct hook_ctx *ctx, struct hook_event *ev, const char *trigger)
 {
 	size_t tl, nl = strlen(ctx->nick);
 	const char *w = trigger;
@@ -199,12 +199,12 @@ mm_parse(const struct hook_ctx *ctx, const struct hook_request *req,
 			hook_refuse(resp, 400, "no text", false);
 			return -1;
 		}
-		ev->slash = mm_strip_trigger(ctx, ev,
-		    mm_get(d, "trigger_word", NULL));
+		ev->slash =
+		    mm_strip_trigger(ctx, ev, mm_get(d, "trigger_word", NULL));
 	}
 	/* Seconds in forms, milliseconds as a JSON number: by magnitude. */
-	if (d->enc == MM_JSON && json_object_object_get_ex(d->json,
-	    "timestamp", &ts)) {
+	if (d->enc == MM_JSON &&
+	    json_object_object_get_ex(d->json, "timestamp", &ts)) {
 		if (json_object_is_type(ts, json_type_int))
 			t = json_object_get_int64(ts);
 		else if (json_object_is_type(ts, json_type_string))
@@ -224,8 +224,8 @@ mm_response(const char *type, char *text)
 {
 	struct json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "response_type",
-	    json_object_new_string(type));
+	json_object_object_add(
+	    o, "response_type", json_object_new_string(type));
 	json_object_object_add(o, "text", json_object_new_string(text));
 	free(text);
 	return o;
@@ -246,15 +246,16 @@ mm_render(const struct hook_ctx *ctx, const struct hook_event *ev,
 	resp->nreplies = rs->count;
 	if (!ev->slash) {
 		/* A post in a public channel has no private way back. */
-		o = mm_response("in_channel", hook_render_text(rs, REPLY_HERE,
-		    true, HOOK_MARKDOWN, MM_TEXT_MAX));
+		o = mm_response("in_channel",
+		    hook_render_text(
+		        rs, REPLY_HERE, true, HOOK_MARKDOWN, MM_TEXT_MAX));
 		hook_respond(resp, hook_json_take(o));
 		return;
 	}
-	here = hook_render_text(rs, REPLY_HERE, false, HOOK_MARKDOWN,
-	    MM_TEXT_MAX);
-	priv = hook_render_text(rs, REPLY_PRIVATE, false, HOOK_MARKDOWN,
-	    MM_TEXT_MAX);
+	here =
+	    hook_render_text(rs, REPLY_HERE, false, HOOK_MARKDOWN, MM_TEXT_MAX);
+	priv = hook_render_text(
+	    rs, REPLY_PRIVATE, false, HOOK_MARKDOWN, MM_TEXT_MAX);
 	if (here != NULL && ev->is_private) {
 		/* In a direct channel everything is private anyway. */
 		o = mm_response("ephemeral", here);
@@ -275,5 +276,8 @@ mm_render(const struct hook_ctx *ctx, const struct hook_event *ev,
 }
 
 const struct hook_platform hook_mattermost = {
-	"mattermost", mm_verify, mm_parse, mm_render,
+    "mattermost",
+    mm_verify,
+    mm_parse,
+    mm_render,
 };

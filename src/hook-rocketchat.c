@@ -16,7 +16,7 @@
 #include "xmalloc.h"
 
 /* Message_MaxAllowedSize defaults to 5000 characters. */
-#define RC_TEXT_MAX	4900
+#define RC_TEXT_MAX 4900
 
 static struct json_object *
 rc_parse_body(const struct hook_request *req)
@@ -83,7 +83,7 @@ rc_parse(const struct hook_ctx *ctx, const struct hook_request *req,
 	/* "bot" is false for people, true or an object for bots. */
 	if (json_object_object_get_ex(o, "bot", &bot) && bot != NULL &&
 	    !(json_object_is_type(bot, json_type_boolean) &&
-	    !json_object_get_boolean(bot)))
+	        !json_object_get_boolean(bot)))
 		ev->from_bot = true;
 	ev->id = hook_json_str(o, "message_id", NULL);
 	ev->channel_id = hook_json_str(o, "channel_id", NULL);
@@ -112,18 +112,21 @@ rc_render(const struct hook_ctx *ctx, const struct hook_event *ev,
 		return;
 	}
 	/* The answer is a post in the room: there is no private way back. */
-	text = hook_render_text(rs, REPLY_HERE, true, HOOK_MARKDOWN,
-	    RC_TEXT_MAX);
+	text =
+	    hook_render_text(rs, REPLY_HERE, true, HOOK_MARKDOWN, RC_TEXT_MAX);
 	o = json_object_new_object();
 	json_object_object_add(o, "text", json_object_new_string(text));
 	if (ev->thread != NULL && ev->thread[0] != '\0')
-		json_object_object_add(o, "tmid",
-		    json_object_new_string(ev->thread));
+		json_object_object_add(
+		    o, "tmid", json_object_new_string(ev->thread));
 	free(text);
 	resp->nreplies = rs->count;
 	hook_respond(resp, hook_json_take(o));
 }
 
 const struct hook_platform hook_rocketchat = {
-	"rocketchat", rc_verify, rc_parse, rc_render,
+    "rocketchat",
+    rc_verify,
+    rc_parse,
+    rc_render,
 };

@@ -20,7 +20,7 @@
 #include "xmalloc.h"
 
 /* Slack truncates at 40 000 characters and advises about 4000. */
-#define SLACK_TEXT_MAX	3900
+#define SLACK_TEXT_MAX 3900
 
 static int
 slack_verify(const struct hook_ctx *ctx, const struct hook_request *req,
@@ -35,8 +35,8 @@ slack_verify(const struct hook_ctx *ctx, const struct hook_request *req,
 		hook_refuse(resp, 405, "method not allowed", false);
 		return -1;
 	}
-	if (!hook_content_type_is(req->content_type,
-	    "application/x-www-form-urlencoded")) {
+	if (!hook_content_type_is(
+	        req->content_type, "application/x-www-form-urlencoded")) {
 		hook_refuse(resp, 415, "unsupported content type", false);
 		return -1;
 	}
@@ -53,10 +53,10 @@ slack_verify(const struct hook_ctx *ctx, const struct hook_request *req,
 		hook_refuse(resp, 403, "timestamp outside the window", true);
 		return -1;
 	}
-	parts[0] = (struct crypto_part){ "v0:", 3 };
-	parts[1] = (struct crypto_part){ ts, strlen(ts) };
-	parts[2] = (struct crypto_part){ ":", 1 };
-	parts[3] = (struct crypto_part){ req->body, req->body_len };
+	parts[0] = (struct crypto_part){"v0:", 3};
+	parts[1] = (struct crypto_part){ts, strlen(ts)};
+	parts[2] = (struct crypto_part){":", 1};
+	parts[3] = (struct crypto_part){req->body, req->body_len};
 	if (secret == NULL || secret[0] == '\0' ||
 	    crypto_hmac_sha256(secret, strlen(secret), parts, 4, want) == -1 ||
 	    !crypto_equal(want, got, sizeof(want))) {
@@ -93,7 +93,7 @@ slack_parse(const struct hook_ctx *ctx, const struct hook_request *req,
 	ev->user_id = hook_form_get(f, "user_id", NULL);
 	ev->user_name = hook_form_get(f, "user_name", NULL);
 	ev->is_private = (ev->channel_name != NULL &&
-	    strcmp(ev->channel_name, "directmessage") == 0) ||
+	                     strcmp(ev->channel_name, "directmessage") == 0) ||
 	    (ev->channel_id != NULL && ev->channel_id[0] == 'D');
 	text = hook_form_get(f, "text", &len);
 	if (text == NULL || len == 0) {
@@ -121,8 +121,8 @@ slack_render(const struct hook_ctx *ctx, const struct hook_event *ev,
 		return;
 	}
 	priv = ev->is_private || hook_replies_count(rs, REPLY_PRIVATE) > 0;
-	text = hook_render_text(rs, REPLY_HERE, true, HOOK_SLACK_MRKDWN,
-	    SLACK_TEXT_MAX);
+	text = hook_render_text(
+	    rs, REPLY_HERE, true, HOOK_SLACK_MRKDWN, SLACK_TEXT_MAX);
 	o = json_object_new_object();
 	json_object_object_add(o, "response_type",
 	    json_object_new_string(priv ? "ephemeral" : "in_channel"));
@@ -133,5 +133,8 @@ slack_render(const struct hook_ctx *ctx, const struct hook_event *ev,
 }
 
 const struct hook_platform hook_slack = {
-	"slack", slack_verify, slack_parse, slack_render,
+    "slack",
+    slack_verify,
+    slack_parse,
+    slack_render,
 };

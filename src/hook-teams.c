@@ -20,7 +20,7 @@
 #include "xmalloc.h"
 
 /* The whole answer must stay under 28 KB. */
-#define TEAMS_TEXT_MAX	20000
+#define TEAMS_TEXT_MAX 20000
 
 static int
 teams_verify(const struct hook_ctx *ctx, const struct hook_request *req,
@@ -29,7 +29,7 @@ teams_verify(const struct hook_ctx *ctx, const struct hook_request *req,
 	unsigned char want[CRYPTO_SHA256_LEN];
 	unsigned char *key = NULL, *got = NULL;
 	const char *auth, *secret = ctx->pl->signing_secret;
-	struct crypto_part part = { req->body, req->body_len };
+	struct crypto_part part = {req->body, req->body_len};
 	size_t keylen = 0, gotlen = 0;
 	bool ok;
 
@@ -43,14 +43,16 @@ teams_verify(const struct hook_ctx *ctx, const struct hook_request *req,
 	}
 	auth = req->header(req->header_arg, "Authorization");
 	if (auth == NULL || strncasecmp(auth, "HMAC ", 5) != 0 ||
-	    (got = crypto_base64_decode(auth + 5, strlen(auth + 5),
-	    &gotlen)) == NULL || gotlen != sizeof(want)) {
+	    (got = crypto_base64_decode(auth + 5, strlen(auth + 5), &gotlen)) ==
+	        NULL ||
+	    gotlen != sizeof(want)) {
 		free(got);
 		hook_refuse(resp, 401, "no or malformed signature", true);
 		return -1;
 	}
-	ok = secret != NULL && (key = crypto_base64_decode(secret,
-	    strlen(secret), &keylen)) != NULL &&
+	ok = secret != NULL &&
+	    (key = crypto_base64_decode(secret, strlen(secret), &keylen)) !=
+	        NULL &&
 	    crypto_hmac_sha256(key, keylen, &part, 1, want) == 0 &&
 	    crypto_equal(want, got, sizeof(want));
 	if (key != NULL)
@@ -120,8 +122,8 @@ teams_parse(const struct hook_ctx *ctx, const struct hook_request *req,
 	ev->owned[0] = t;
 	ev->text = t + strspn(t, " \t\r\n");
 	ev->text_len = strlen(ev->text);
-	while (ev->text_len > 0 && strchr(" \t\r\n",
-	    ev->text[ev->text_len - 1]) != NULL)
+	while (ev->text_len > 0 &&
+	    strchr(" \t\r\n", ev->text[ev->text_len - 1]) != NULL)
 		ev->text_len--;
 	if (ev->text_len == 0) {
 		ev->text = "help";
@@ -143,8 +145,8 @@ teams_render(const struct hook_ctx *ctx, const struct hook_event *ev,
 		hook_respond(resp, NULL);
 		return;
 	}
-	text = hook_render_text(rs, REPLY_HERE, true, HOOK_MARKDOWN,
-	    TEAMS_TEXT_MAX);
+	text = hook_render_text(
+	    rs, REPLY_HERE, true, HOOK_MARKDOWN, TEAMS_TEXT_MAX);
 	o = json_object_new_object();
 	json_object_object_add(o, "type", json_object_new_string("message"));
 	json_object_object_add(o, "text", json_object_new_string(text));
@@ -154,5 +156,8 @@ teams_render(const struct hook_ctx *ctx, const struct hook_event *ev,
 }
 
 const struct hook_platform hook_teams = {
-	"teams", teams_verify, teams_parse, teams_render,
+    "teams",
+    teams_verify,
+    teams_parse,
+    teams_render,
 };

@@ -30,29 +30,32 @@
 #include "xmalloc.h"
 
 /* Caps on names copied into the neutral message. */
-#define HOOK_NAME_MAX	128
-#define HOOK_JSON_DEPTH	16
+#define HOOK_NAME_MAX 128
+#define HOOK_JSON_DEPTH 16
 
 static const struct hook_platform *const hook_platforms[] = {
-	&hook_mattermost, &hook_slack, &hook_rocketchat, &hook_teams,
-	&hook_discord,
+    &hook_mattermost,
+    &hook_slack,
+    &hook_rocketchat,
+    &hook_teams,
+    &hook_discord,
 };
 
 /* ---- The replay cache ---- */
 
 struct hook_cache_entry {
-	char	*key;		/* "section\nid" */
-	int64_t	 expires;	/* monotonic seconds */
-	int	 status;
-	char	*body;
-	int	 nreplies;
+	char *key;       /* "section\nid" */
+	int64_t expires; /* monotonic seconds */
+	int status;
+	char *body;
+	int nreplies;
 };
 
 struct hook_cache {
-	struct hook_cache_entry	*v;
-	size_t			 n;
-	size_t			 next;	/* oldest slot, overwritten next */
-	int			 ttl;
+	struct hook_cache_entry *v;
+	size_t n;
+	size_t next; /* oldest slot, overwritten next */
+	int ttl;
 };
 
 static int64_t
@@ -105,8 +108,8 @@ hook_cache_find(struct hook_cache *c, const char *key)
 }
 
 static void
-hook_cache_put(struct hook_cache *c, const char *key,
-    const struct hook_response *r)
+hook_cache_put(
+    struct hook_cache *c, const char *key, const struct hook_response *r)
 {
 	struct hook_cache_entry *e = &c->v[c->next];
 
@@ -127,16 +130,15 @@ hook_kind_inbound(const char *kind)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(hook_platforms) / sizeof(hook_platforms[0]);
-	    i++)
+	for (i = 0; i < sizeof(hook_platforms) / sizeof(hook_platforms[0]); i++)
 		if (strcmp(hook_platforms[i]->kind, kind) == 0)
 			return true;
 	return false;
 }
 
 void
-hook_refuse(struct hook_response *r, int status, const char *why,
-    bool verify_failed)
+hook_refuse(
+    struct hook_response *r, int status, const char *why, bool verify_failed)
 {
 	free(r->body);
 	r->body = NULL;
@@ -176,8 +178,8 @@ hook_clean(const char *s, size_t max)
 
 /* Compares a channel against staff_channel, with or without its '#'. */
 static bool
-hook_is_staff_channel(const struct conf_platform *pl,
-    const struct hook_event *ev)
+hook_is_staff_channel(
+    const struct conf_platform *pl, const struct hook_event *ev)
 {
 	const char *sc = pl->staff_channel;
 
@@ -186,8 +188,9 @@ hook_is_staff_channel(const struct conf_platform *pl,
 	if (sc[0] == '#')
 		sc++;
 	return (ev->channel_name != NULL &&
-	    strcasecmp(ev->channel_name[0] == '#' ? ev->channel_name + 1 :
-	    ev->channel_name, sc) == 0) ||
+	           strcasecmp(ev->channel_name[0] == '#' ? ev->channel_name + 1
+	                                                 : ev->channel_name,
+	               sc) == 0) ||
 	    (ev->channel_id != NULL && strcmp(ev->channel_id, sc) == 0);
 }
 
@@ -202,12 +205,13 @@ hook_dispatch(const struct hook_ctx *ctx, const struct hook_event *ev,
 	text = text_sanitize(ev->text != NULL ? ev->text : "",
 	    ev->text != NULL ? ev->text_len : 0, MESSAGE_TEXT_MAX, 0);
 	team = hook_clean(ev->team, HOOK_NAME_MAX);
-	chan = hook_clean(ev->channel_name != NULL ? ev->channel_name :
-	    ev->channel_id, HOOK_NAME_MAX);
-	user = hook_clean(ev->user_name != NULL ? ev->user_name :
-	    ev->user_id, HOOK_NAME_MAX);
-	uid = hook_clean(ev->user_id != NULL ? ev->user_id : ev->user_name,
+	chan = hook_clean(
+	    ev->channel_name != NULL ? ev->channel_name : ev->channel_id,
 	    HOOK_NAME_MAX);
+	user = hook_clean(
+	    ev->user_name != NULL ? ev->user_name : ev->user_id, HOOK_NAME_MAX);
+	uid = hook_clean(
+	    ev->user_id != NULL ? ev->user_id : ev->user_name, HOOK_NAME_MAX);
 	memset(&m, 0, sizeof(m));
 	m.adapter = ctx->pl->kind;
 	m.network = team;
@@ -240,8 +244,7 @@ hook_handle(const struct hook_ctx *ctx, const struct hook_request *req,
 
 	memset(resp, 0, sizeof(*resp));
 	resp->content_type = "application/json";
-	for (i = 0; i < sizeof(hook_platforms) / sizeof(hook_platforms[0]);
-	    i++)
+	for (i = 0; i < sizeof(hook_platforms) / sizeof(hook_platforms[0]); i++)
 		if (strcmp(hook_platforms[i]->kind, ctx->pl->kind) == 0)
 			p = hook_platforms[i];
 	if (p == NULL) {
@@ -255,8 +258,9 @@ hook_handle(const struct hook_ctx *ctx, const struct hook_request *req,
 		hook_event_free(&ev);
 		return 0;
 	}
-	if (ev.from_bot || (ev.user_name != NULL &&
-	    strcasecmp(ev.user_name, ctx->nick) == 0)) {
+	if (ev.from_bot ||
+	    (ev.user_name != NULL &&
+	        strcasecmp(ev.user_name, ctx->nick) == 0)) {
 		/* Never answer a bot, least of all ourselves: no loops. */
 		hook_respond(resp, NULL);
 		resp->why = "message from a bot";
@@ -267,8 +271,8 @@ hook_handle(const struct hook_ctx *ctx, const struct hook_request *req,
 		key = xasprintf("%s\n%s", ctx->pl->section, ev.id);
 		if ((ce = hook_cache_find(ctx->cache, key)) != NULL) {
 			resp->status = ce->status;
-			resp->body = ce->body != NULL ? xstrdup(ce->body) :
-			    NULL;
+			resp->body =
+			    ce->body != NULL ? xstrdup(ce->body) : NULL;
 			resp->nreplies = ce->nreplies;
 			resp->replayed = true;
 			free(key);
@@ -351,7 +355,7 @@ char *
 hook_render_text(const struct replies *rs, enum reply_to which, bool all,
     enum hook_dialect d, size_t max)
 {
-	static const char ell[] = "\xe2\x80\xa6";	/* U+2026 */
+	static const char ell[] = "\xe2\x80\xa6"; /* U+2026 */
 	const struct reply *r;
 	struct buf body, links;
 	char *one, *out;
@@ -392,8 +396,8 @@ hook_render_text(const struct replies *rs, enum reply_to which, bool all,
 	}
 	budget = max - (links.len > 0 ? links.len + 1 : 0);
 	if (body.len > budget) {
-		keep = text_utf8_cut(body.data, body.len,
-		    budget - (sizeof(ell) - 1));
+		keep = text_utf8_cut(
+		    body.data, body.len, budget - (sizeof(ell) - 1));
 		body.len = keep;
 		body.data[keep] = '\0';
 		buf_addstr(&body, ell);
@@ -493,12 +497,12 @@ hook_form_parse(struct hook_form *f, const char *s, size_t len)
 		eq = memchr(p, '=', (size_t)(amp - p));
 		if (eq == NULL)
 			eq = amp;
-		if ((f->keys[f->n] = hook_form_decode(p, (size_t)(eq - p),
-		    &klen)) == NULL)
+		if ((f->keys[f->n] = hook_form_decode(
+		         p, (size_t)(eq - p), &klen)) == NULL)
 			goto bad;
 		if ((f->vals[f->n] = hook_form_decode(eq < amp ? eq + 1 : amp,
-		    eq < amp ? (size_t)(amp - eq - 1) : 0,
-		    &f->lens[f->n])) == NULL) {
+		         eq < amp ? (size_t)(amp - eq - 1) : 0,
+		         &f->lens[f->n])) == NULL) {
 			free(f->keys[f->n]);
 			goto bad;
 		}
@@ -637,8 +641,8 @@ hook_json_take(struct json_object *o)
 {
 	char *s;
 
-	s = xstrdup(json_object_to_json_string_ext(o,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	s = xstrdup(json_object_to_json_string_ext(
+	    o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 	return s;
 }
@@ -663,8 +667,8 @@ hook_token_match(const char *list, const char *value, size_t vlen)
 			b--;
 		/* No early exit: every configured token is compared. */
 		if (b > a)
-			ok |= crypto_token_equal(a, (size_t)(b - a), value,
-			    vlen);
+			ok |=
+			    crypto_token_equal(a, (size_t)(b - a), value, vlen);
 		p = *comma != '\0' ? comma + 1 : comma;
 	}
 	return ok;
@@ -703,11 +707,15 @@ char *
 hook_html_to_text(const char *s, size_t len, bool strip_tags)
 {
 	static const struct {
-		const char	*name;
-		const char	*text;
+		const char *name;
+		const char *text;
 	} ents[] = {
-		{ "amp;", "&" }, { "lt;", "<" }, { "gt;", ">" },
-		{ "quot;", "\"" }, { "apos;", "'" }, { "nbsp;", " " },
+	    {"amp;", "&"},
+	    {"lt;", "<"},
+	    {"gt;", ">"},
+	    {"quot;", "\""},
+	    {"apos;", "'"},
+	    {"nbsp;", " "},
 	};
 	const char *end = s + len, *q;
 	struct buf b;
@@ -723,7 +731,8 @@ hook_html_to_text(const char *s, size_t len, bool strip_tags)
 			if ((size_t)(end - s) >= 4 &&
 			    strncasecmp(s, "<at>", 4) == 0) {
 				for (q = s + 4; q + 5 <= end &&
-				    strncasecmp(q, "</at>", 5) != 0; q++)
+				     strncasecmp(q, "</at>", 5) != 0;
+				     q++)
 					;
 				if (q + 5 <= end) {
 					s = q + 5;

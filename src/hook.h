@@ -22,60 +22,60 @@ struct conf_platform;
 struct json_object;
 
 /* Slack and Discord refuse signatures older or newer than this. */
-#define HOOK_WINDOW_SECONDS	300
+#define HOOK_WINDOW_SECONDS 300
 
 /* One HTTP request; every pointer is borrowed for the call. */
 struct hook_request {
-	const char	*method;	/* "POST", "GET" */
-	const char	*content_type;	/* NULL when absent */
-	const char	*body;		/* raw bytes, NUL-terminated */
-	size_t		 body_len;
-	const char	*query;		/* raw query string or NULL */
+	const char *method;       /* "POST", "GET" */
+	const char *content_type; /* NULL when absent */
+	const char *body;         /* raw bytes, NUL-terminated */
+	size_t body_len;
+	const char *query; /* raw query string or NULL */
 	/* A request header by name (any case), NULL when absent. */
-	const char	*(*header)(void *arg, const char *name);
-	void		*header_arg;
-	int64_t		 now;		/* wall clock, Unix seconds */
+	const char *(*header)(void *arg, const char *name);
+	void *header_arg;
+	int64_t now; /* wall clock, Unix seconds */
 };
 
 /* What to answer.  body (may be NULL) is the caller's to free. */
 struct hook_response {
-	int		 status;
-	char		*body;
-	const char	*content_type;	/* static */
-	const char	*why;		/* static reason for a refusal, or NULL */
-	bool		 verify_failed;	/* authentication was refused */
-	bool		 replayed;	/* answer of an earlier delivery */
-	int		 nreplies;	/* replies rendered */
+	int status;
+	char *body;
+	const char *content_type; /* static */
+	const char *why;          /* static reason for a refusal, or NULL */
+	bool verify_failed;       /* authentication was refused */
+	bool replayed;            /* answer of an earlier delivery */
+	int nreplies;             /* replies rendered */
 };
 
 /* A bounded cache of recent event ids and the answers they got. */
 struct hook_cache;
 
 struct hook_cache *hook_cache_new(size_t entries, int ttl_seconds);
-void		 hook_cache_free(struct hook_cache *);
+void hook_cache_free(struct hook_cache *);
 
 /* What hook_handle needs besides the request; all borrowed. */
 struct hook_ctx {
 	const struct conf_platform *pl;
-	const char	*nick;		/* the bot's own name, to ignore it */
-	message_handler	 handler;
-	void		*handler_arg;
-	struct hook_cache *cache;	/* may be NULL: no de-duplication */
+	const char *nick; /* the bot's own name, to ignore it */
+	message_handler handler;
+	void *handler_arg;
+	struct hook_cache *cache; /* may be NULL: no de-duplication */
 };
 
 /*
  * Handles one request on pl's route and fills resp (status always set).
  * Returns 0, or -1 when the route's kind has no inbound handler.
  */
-int	hook_handle(const struct hook_ctx *, const struct hook_request *,
-	    struct hook_response *resp);
+int hook_handle(const struct hook_ctx *, const struct hook_request *,
+    struct hook_response *resp);
 
 /* True when pl's kind can receive requests (has a hook module). */
-bool	hook_kind_inbound(const char *kind);
+bool hook_kind_inbound(const char *kind);
 
 /* Sets resp to a refusal: status, reason, no body. */
-void	hook_refuse(struct hook_response *, int status, const char *why,
-	    bool verify_failed);
+void hook_refuse(
+    struct hook_response *, int status, const char *why, bool verify_failed);
 
 /*
  * ---- For the platform modules ----
@@ -84,22 +84,22 @@ void	hook_refuse(struct hook_response *, int status, const char *why,
  * parsed document (doc), released by doc_free.
  */
 struct hook_event {
-	const char	*id;		/* platform event id (dedupe), or NULL */
-	const char	*team;
-	const char	*channel_id;
-	const char	*channel_name;
-	const char	*user_id;
-	const char	*user_name;
-	const char	*text;
-	size_t		 text_len;
-	const char	*thread;	/* thread to answer in, or NULL */
-	bool		 is_private;
-	bool		 from_bot;
-	bool		 slash;		/* a slash command: addressed */
-	int		 kind;		/* platform-specific subtype */
-	void		*doc;
-	void		(*doc_free)(void *);
-	char		*owned[4];	/* strings the event owns (freed) */
+	const char *id; /* platform event id (dedupe), or NULL */
+	const char *team;
+	const char *channel_id;
+	const char *channel_name;
+	const char *user_id;
+	const char *user_name;
+	const char *text;
+	size_t text_len;
+	const char *thread; /* thread to answer in, or NULL */
+	bool is_private;
+	bool from_bot;
+	bool slash; /* a slash command: addressed */
+	int kind;   /* platform-specific subtype */
+	void *doc;
+	void (*doc_free)(void *);
+	char *owned[4]; /* strings the event owns (freed) */
 };
 
 /* Markdown dialects of rendered replies. */
@@ -112,63 +112,62 @@ enum hook_dialect { HOOK_MARKDOWN, HOOK_SLACK_MRKDWN };
  * boundary to at most max bytes (the links kept).  Returns a new string
  * (caller frees), or NULL when no reply matched.
  */
-char	*hook_render_text(const struct replies *, enum reply_to which,
-	    bool all, enum hook_dialect, size_t max);
+char *hook_render_text(const struct replies *, enum reply_to which, bool all,
+    enum hook_dialect, size_t max);
 /* Counts the replies with to == which. */
-int	 hook_replies_count(const struct replies *, enum reply_to which);
+int hook_replies_count(const struct replies *, enum reply_to which);
 
 /* True when the media type of ct (parameters ignored) is type. */
-bool	 hook_content_type_is(const char *ct, const char *type);
+bool hook_content_type_is(const char *ct, const char *type);
 
 /*
  * application/x-www-form-urlencoded: '+' is a space, %XX a byte.  A %00,
  * a bad escape or more than HOOK_FORM_MAX fields make it malformed.
  */
-#define HOOK_FORM_MAX	64
+#define HOOK_FORM_MAX 64
 struct hook_form {
-	size_t	 n;
-	char	*keys[HOOK_FORM_MAX];
-	char	*vals[HOOK_FORM_MAX];
-	size_t	 lens[HOOK_FORM_MAX];
+	size_t n;
+	char *keys[HOOK_FORM_MAX];
+	char *vals[HOOK_FORM_MAX];
+	size_t lens[HOOK_FORM_MAX];
 };
 /* 0, or -1 when malformed (f is then empty). */
-int	 hook_form_parse(struct hook_form *, const char *s, size_t len);
+int hook_form_parse(struct hook_form *, const char *s, size_t len);
 /* The first value of key (borrowed), NULL when absent; *len if not NULL. */
-const char *hook_form_get(const struct hook_form *, const char *key,
-	    size_t *len);
-void	 hook_form_free(struct hook_form *);
+const char *hook_form_get(
+    const struct hook_form *, const char *key, size_t *len);
+void hook_form_free(struct hook_form *);
 /* A new form parsed from s, or NULL when malformed; for doc_free. */
 struct hook_form *hook_form_new(const char *s, size_t len);
-void	 hook_form_doc_free(void *);
+void hook_form_doc_free(void *);
 
 /*
  * Parses a JSON document (depth-limited) that must fill len bytes;
  * returns a new object (json_object_put it) or NULL.
  */
 struct json_object *hook_json_parse(const char *s, size_t len);
-void	 hook_json_doc_free(void *);
+void hook_json_doc_free(void *);
 /* The string at key in o (borrowed), NULL when absent or not a string. */
-const char *hook_json_str(struct json_object *o, const char *key,
-	    size_t *len);
+const char *hook_json_str(struct json_object *o, const char *key, size_t *len);
 /* The object at key in o, NULL when absent or not an object. */
 struct json_object *hook_json_obj(struct json_object *o, const char *key);
 /* The boolean at key: true only for JSON true. */
-bool	 hook_json_true(struct json_object *o, const char *key);
+bool hook_json_true(struct json_object *o, const char *key);
 /* Serialises o compactly into a new string (caller frees) and puts o. */
-char	*hook_json_take(struct json_object *o);
+char *hook_json_take(struct json_object *o);
 
 /*
  * True when value (vlen bytes) equals one of the comma separated tokens
  * in list; every token is compared in constant time.
  */
-bool	 hook_token_match(const char *list, const char *value, size_t vlen);
+bool hook_token_match(const char *list, const char *value, size_t vlen);
 
 /*
  * Returns a new string: HTML entities (&amp; &lt; &gt; &quot; &#39;
  * &nbsp; &#N; &#xN;) decoded; with strip_tags also <at>..</at> mentions
  * removed and any other tag dropped.
  */
-char	*hook_html_to_text(const char *s, size_t len, bool strip_tags);
+char *hook_html_to_text(const char *s, size_t len, bool strip_tags);
 
 /*
  * A platform module: verify checks the content type and authentication
@@ -178,24 +177,22 @@ char	*hook_html_to_text(const char *s, size_t len, bool strip_tags);
  * (possibly none) into resp as the platform's JSON.
  */
 struct hook_platform {
-	const char	*kind;
-	int		(*verify)(const struct hook_ctx *,
-			    const struct hook_request *, struct hook_response *);
-	int		(*parse)(const struct hook_ctx *,
-			    const struct hook_request *, struct hook_event *,
-			    struct hook_response *);
-	void		(*render)(const struct hook_ctx *,
-			    const struct hook_event *, const struct replies *,
-			    struct hook_response *);
+	const char *kind;
+	int (*verify)(const struct hook_ctx *, const struct hook_request *,
+	    struct hook_response *);
+	int (*parse)(const struct hook_ctx *, const struct hook_request *,
+	    struct hook_event *, struct hook_response *);
+	void (*render)(const struct hook_ctx *, const struct hook_event *,
+	    const struct replies *, struct hook_response *);
 };
 
 /* Sets resp to 200 with body (taken; NULL for an empty body). */
-void	 hook_respond(struct hook_response *, char *body);
+void hook_respond(struct hook_response *, char *body);
 
 /*
  * Parses a Unix time in seconds from a decimal string; -1 when it is not
  * one.  For window checks.
  */
-int64_t	 hook_parse_seconds(const char *s);
+int64_t hook_parse_seconds(const char *s);
 
 #endif

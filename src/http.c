@@ -31,37 +31,37 @@
 #include "metrics.h"
 #include "xmalloc.h"
 
-#define HTTP_TIMEOUT_S		15	/* idle connection timeout */
-#define HTTP_CACHE_ENTRIES	256	/* recent event ids remembered */
-#define HTTP_CACHE_TTL_S	600
-#define HTTP_LOG_EVERY_MS	60000	/* refusal logs, at most this often */
+#define HTTP_TIMEOUT_S 15      /* idle connection timeout */
+#define HTTP_CACHE_ENTRIES 256 /* recent event ids remembered */
+#define HTTP_CACHE_TTL_S 600
+#define HTTP_LOG_EVERY_MS 60000 /* refusal logs, at most this often */
 /* Per-connection pool (headers and read buffer), cleared per request. */
-#define HTTP_CONN_MEMORY	(16 * 1024)
+#define HTTP_CONN_MEMORY (16 * 1024)
 
 struct http {
-	struct loop		*loop;
-	const struct conf	*conf;
-	struct MHD_Daemon	*daemon;
-	int			 source;
-	message_handler		 handler;
-	void			*arg;
-	struct hook_cache	*cache;
-	char			*listen;	/* as configured */
-	int			 max_conns;
-	char			 addr[80];	/* as bound */
-	int64_t			 refusal_logged_ms;
-	unsigned long		 refusals_unlogged;
+	struct loop *loop;
+	const struct conf *conf;
+	struct MHD_Daemon *daemon;
+	int source;
+	message_handler handler;
+	void *arg;
+	struct hook_cache *cache;
+	char *listen; /* as configured */
+	int max_conns;
+	char addr[80]; /* as bound */
+	int64_t refusal_logged_ms;
+	unsigned long refusals_unlogged;
 };
 
 /* One request, from its URI to its completion. */
 struct http_req {
-	struct http	*h;
-	char		*query;		/* raw query string, or NULL */
-	char		*section;	/* platform route, NULL: other */
-	struct buf	 body;
-	bool		 started;
-	bool		 too_large;
-	bool		 answered;
+	struct http *h;
+	char *query;   /* raw query string, or NULL */
+	char *section; /* platform route, NULL: other */
+	struct buf body;
+	bool started;
+	bool too_large;
+	bool answered;
 };
 
 /* ---- Loop source ---- */
@@ -75,7 +75,8 @@ http_fdset(void *arg, fd_set *rd, fd_set *wr, int *maxfd)
 
 	FD_ZERO(&es);
 	if (MHD_get_fdset2(h->daemon, rd, wr, &es, &max, FD_SETSIZE) ==
-	    MHD_YES && max > *maxfd)
+	        MHD_YES &&
+	    max > *maxfd)
 		*maxfd = max;
 }
 
@@ -119,8 +120,8 @@ http_route_find(const struct http *h, const char *url, const char *section)
 		if (p->path == NULL || p->path[0] == '\0' ||
 		    !hook_kind_inbound(p->kind))
 			continue;
-		if (section != NULL ? strcmp(p->section, section) == 0 :
-		    strcmp(p->path, url) == 0)
+		if (section != NULL ? strcmp(p->section, section) == 0
+		                    : strcmp(p->path, url) == 0)
 			return p;
 	}
 	return NULL;
@@ -132,14 +133,14 @@ http_count(const char *route, int status)
 {
 	char labels[160];
 
-	snprintf(labels, sizeof(labels), "route=\"%s\",status=\"%d\"",
-	    route, status);
+	snprintf(labels, sizeof(labels), "route=\"%s\",status=\"%d\"", route,
+	    status);
 	metrics_inc("intakebot_http_requests_total", labels);
 }
 
 static void
-http_note_refusal(struct http *h, struct MHD_Connection *c,
-    const char *section, int status, const char *why)
+http_note_refusal(struct http *h, struct MHD_Connection *c, const char *section,
+    int status, const char *why)
 {
 	const union MHD_ConnectionInfo *ci;
 	char ip[INET6_ADDRSTRLEN] = "?";
@@ -154,16 +155,21 @@ http_note_refusal(struct http *h, struct MHD_Connection *c,
 	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (ci != NULL && ci->client_addr != NULL) {
 		if (ci->client_addr->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)
-			    (const void *)ci->client_addr)->sin_addr, ip,
-			    sizeof(ip));
+			inet_ntop(AF_INET,
+			    &((const struct sockaddr_in *)(const void *)
+			            ci->client_addr)
+			         ->sin_addr,
+			    ip, sizeof(ip));
 		else if (ci->client_addr->sa_family == AF_INET6)
-			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)
-			    (const void *)ci->client_addr)->sin6_addr, ip,
-			    sizeof(ip));
+			inet_ntop(AF_INET6,
+			    &((const struct sockaddr_in6 *)(const void *)
+			            ci->client_addr)
+			         ->sin6_addr,
+			    ip, sizeof(ip));
 	}
 	log_info("[%s] refused a request from %s: %d %s (%lu more not "
-	    "logged)", section, ip, status, why, h->refusals_unlogged);
+	         "logged)",
+	    section, ip, status, why, h->refusals_unlogged);
 	h->refusal_logged_ms = now;
 	h->refusals_unlogged = 0;
 }
@@ -178,11 +184,11 @@ http_answer(struct http_req *rq, struct MHD_Connection *c, const char *route,
 	size_t len = body != NULL ? strlen(body) : 0;
 
 	if (body != NULL)
-		r = MHD_create_response_from_buffer(len, body,
-		    MHD_RESPMEM_MUST_FREE);
+		r = MHD_create_response_from_buffer(
+		    len, body, MHD_RESPMEM_MUST_FREE);
 	else
-		r = MHD_create_response_from_buffer(0, NULL,
-		    MHD_RESPMEM_PERSISTENT);
+		r = MHD_create_response_from_buffer(
+		    0, NULL, MHD_RESPMEM_PERSISTENT);
 	if (r == NULL) {
 		free(body);
 		return MHD_NO;
@@ -209,8 +215,8 @@ http_error(struct http_req *rq, struct MHD_Connection *c, const char *route,
 }
 
 static enum MHD_Result
-http_serve_builtin(struct http_req *rq, struct MHD_Connection *c,
-    const char *url)
+http_serve_builtin(
+    struct http_req *rq, struct MHD_Connection *c, const char *url)
 {
 	const union MHD_DaemonInfo *di;
 	struct buf b;
@@ -222,8 +228,8 @@ http_serve_builtin(struct http_req *rq, struct MHD_Connection *c,
 		return http_answer(rq, c, "healthz", 200, buf_take(&b),
 		    "application/json", NULL);
 	}
-	di = MHD_get_daemon_info(rq->h->daemon,
-	    MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+	di = MHD_get_daemon_info(
+	    rq->h->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
 	if (di != NULL)
 		metrics_set("intakebot_http_connections", NULL,
 		    (int64_t)di->num_connections);
@@ -234,8 +240,8 @@ http_serve_builtin(struct http_req *rq, struct MHD_Connection *c,
 
 /* The headers are in: pick the route and refuse early what we can. */
 static enum MHD_Result
-http_on_headers(struct http_req *rq, struct MHD_Connection *c,
-    const char *url, const char *method)
+http_on_headers(struct http_req *rq, struct MHD_Connection *c, const char *url,
+    const char *method)
 {
 	struct http *h = rq->h;
 	const struct conf_platform *p;
@@ -252,18 +258,18 @@ http_on_headers(struct http_req *rq, struct MHD_Connection *c,
 	if ((p = http_route_find(h, url, NULL)) == NULL)
 		return http_error(rq, c, "unknown", 404, "not found", NULL);
 	rq->section = xstrdup(p->section);
-	if (strcmp(method, "POST") != 0 && !(strcmp(method, "GET") == 0 &&
-	    strcmp(p->kind, "mattermost") == 0))
+	if (strcmp(method, "POST") != 0 &&
+	    !(strcmp(method, "GET") == 0 && strcmp(p->kind, "mattermost") == 0))
 		return http_error(rq, c, p->section, 405, "method not allowed",
 		    strcmp(p->kind, "mattermost") == 0 ? "POST, GET" : "POST");
-	cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_CONTENT_LENGTH);
+	cl = MHD_lookup_connection_value(
+	    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (cl != NULL) {
 		n = strtoull(cl, &end, 10);
 		if (n > (unsigned long long)h->conf->http_body_max) {
 			rq->too_large = true;
-			return http_error(rq, c, p->section, 413,
-			    "body too large", NULL);
+			return http_error(
+			    rq, c, p->section, 413, "body too large", NULL);
 		}
 	}
 	buf_init(&rq->body, (size_t)h->conf->http_body_max);
@@ -272,8 +278,8 @@ http_on_headers(struct http_req *rq, struct MHD_Connection *c,
 
 /* The body is complete: verify, parse, route, answer. */
 static enum MHD_Result
-http_on_request(struct http_req *rq, struct MHD_Connection *c,
-    const char *method)
+http_on_request(
+    struct http_req *rq, struct MHD_Connection *c, const char *method)
 {
 	struct http *h = rq->h;
 	const struct conf_platform *p;
@@ -287,16 +293,15 @@ http_on_request(struct http_req *rq, struct MHD_Connection *c,
 		return http_error(rq, c, "unknown", 404, "not found", NULL);
 	memset(&req, 0, sizeof(req));
 	req.method = method;
-	req.content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_CONTENT_TYPE);
+	req.content_type = MHD_lookup_connection_value(
+	    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
 	req.body = rq->body.data != NULL ? rq->body.data : "";
 	req.body_len = rq->body.len;
 	req.query = rq->query;
 	req.header = http_header;
 	req.header_arg = c;
 	req.now = (int64_t)time(NULL);
-	ctx = (struct hook_ctx){ p, h->conf->nick, h->handler, h->arg,
-	    h->cache };
+	ctx = (struct hook_ctx){p, h->conf->nick, h->handler, h->arg, h->cache};
 	hook_handle(&ctx, &req, &resp);
 	snprintf(labels, sizeof(labels), "route=\"%s\"", p->section);
 	if (resp.verify_failed)
@@ -304,8 +309,8 @@ http_on_request(struct http_req *rq, struct MHD_Connection *c,
 	if (resp.replayed)
 		metrics_inc("intakebot_http_duplicates_total", labels);
 	else if (resp.nreplies > 0)
-		metrics_add("intakebot_http_replies_total", labels,
-		    resp.nreplies);
+		metrics_add(
+		    "intakebot_http_replies_total", labels, resp.nreplies);
 	if (resp.status >= 400)
 		http_note_refusal(h, c, p->section, resp.status,
 		    resp.why != NULL ? resp.why : "refused");
@@ -315,8 +320,8 @@ http_on_request(struct http_req *rq, struct MHD_Connection *c,
 	if (resp.status >= 400 && resp.body == NULL)
 		return http_error(rq, c, p->section, resp.status,
 		    resp.why != NULL ? resp.why : "refused", NULL);
-	rc = http_answer(rq, c, p->section, resp.status, resp.body,
-	    resp.content_type, NULL);
+	rc = http_answer(
+	    rq, c, p->section, resp.status, resp.body, resp.content_type, NULL);
 	return rc;
 }
 
@@ -341,8 +346,8 @@ http_on_access(void *cls, struct MHD_Connection *c, const char *url,
 		return http_on_headers(rq, c, url, method);
 	}
 	if (*upload_data_size > 0) {
-		if (!rq->too_large && buf_add(&rq->body, upload_data,
-		    *upload_data_size) == -1) {
+		if (!rq->too_large &&
+		    buf_add(&rq->body, upload_data, *upload_data_size) == -1) {
 			rq->too_large = true;
 			buf_reset(&rq->body);
 		}
@@ -350,8 +355,8 @@ http_on_access(void *cls, struct MHD_Connection *c, const char *url,
 		return MHD_YES;
 	}
 	if (rq->too_large)
-		return http_error(rq, c, rq->section, 413, "body too large",
-		    NULL);
+		return http_error(
+		    rq, c, rq->section, 413, "body too large", NULL);
 	return http_on_request(rq, c, method);
 }
 
@@ -430,8 +435,8 @@ http_parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len)
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE;
-	if ((rc = getaddrinfo(hl > 0 ? host : NULL, colon + 1, &hints,
-	    &res)) != 0)
+	if ((rc = getaddrinfo(hl > 0 ? host : NULL, colon + 1, &hints, &res)) !=
+	    0)
 		return -1;
 	memcpy(ss, res->ai_addr, res->ai_addrlen);
 	*len = res->ai_addrlen;
@@ -487,11 +492,11 @@ http_new(struct loop *loop, const struct conf *conf, message_handler handler,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)HTTP_TIMEOUT_S,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONN_MEMORY,
 	    MHD_OPTION_URI_LOG_CALLBACK, http_on_uri, h,
-	    MHD_OPTION_NOTIFY_COMPLETED, http_on_completed, h,
-	    MHD_OPTION_END);
+	    MHD_OPTION_NOTIFY_COMPLETED, http_on_completed, h, MHD_OPTION_END);
 	if (h->daemon == NULL) {
 		log_warnx("[http] cannot listen on %s (address in use, or "
-		    "not this host's?)", conf->http_listen);
+		          "not this host's?)",
+		    conf->http_listen);
 		hook_cache_free(h->cache);
 		free(h->listen);
 		free(h);
@@ -501,16 +506,18 @@ http_new(struct loop *loop, const struct conf *conf, message_handler handler,
 	if (di != NULL)
 		port = di->port;
 	if (ss.ss_family == AF_INET)
-		inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)&ss)->sin_addr,
-		    host, sizeof(host));
+		inet_ntop(AF_INET,
+		    &((struct sockaddr_in *)(void *)&ss)->sin_addr, host,
+		    sizeof(host));
 	else
 		inet_ntop(AF_INET6,
 		    &((struct sockaddr_in6 *)(void *)&ss)->sin6_addr, host,
 		    sizeof(host));
-	snprintf(h->addr, sizeof(h->addr), ss.ss_family == AF_INET6 ?
-	    "[%s]:%u" : "%s:%u", host, (unsigned)port);
-	src = (struct loop_source){ http_fdset, http_timeout_ms, http_process,
-	    h };
+	snprintf(h->addr, sizeof(h->addr),
+	    ss.ss_family == AF_INET6 ? "[%s]:%u" : "%s:%u", host,
+	    (unsigned)port);
+	src =
+	    (struct loop_source){http_fdset, http_timeout_ms, http_process, h};
 	h->source = loop_source_add(loop, &src);
 	metrics_help("intakebot_http_requests_total", "counter",
 	    "HTTP requests answered, by route and status.");
@@ -520,8 +527,8 @@ http_new(struct loop *loop, const struct conf *conf, message_handler handler,
 	    "Replies rendered into webhook answers.");
 	metrics_help("intakebot_http_duplicates_total", "counter",
 	    "Retried events answered from the replay cache.");
-	metrics_help("intakebot_http_connections", "gauge",
-	    "Open HTTP connections.");
+	metrics_help(
+	    "intakebot_http_connections", "gauge", "Open HTTP connections.");
 	metrics_health_set("http", "listening");
 	http_health_routes(conf);
 	log_info("listening on %s", h->addr);
@@ -556,7 +563,7 @@ http_set_conf(struct http *h, const struct conf *conf)
 	if (!conf->http_enabled || strcmp(conf->http_listen, h->listen) != 0 ||
 	    conf->http_max_conns != h->max_conns)
 		log_warnx("[http] listen and max_connections changes (and "
-		    "removing [http]) take effect at the next restart");
+		          "removing [http]) take effect at the next restart");
 	h->conf = conf;
 	http_health_routes(conf);
 }

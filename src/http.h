@@ -20,19 +20,19 @@ struct http;
  * Returns NULL after logging why when the address is invalid or cannot be
  * bound.
  */
-struct http	*http_new(struct loop *, const struct conf *, message_handler,
-		    void *arg);
+struct http *http_new(
+    struct loop *, const struct conf *, message_handler, void *arg);
 /* Stops listening, drops open connections and frees everything. */
-void		 http_free(struct http *);
+void http_free(struct http *);
 
 /*
  * Switches to a new config (borrowed as above): routes, tokens, secrets
  * and body_max take effect for the next request.  listen and
  * max_connections need a restart (a warning says so).
  */
-void		 http_set_conf(struct http *, const struct conf *);
+void http_set_conf(struct http *, const struct conf *);
 
 /* The address actually bound ("127.0.0.1:8080"), for logs. */
-const char	*http_address(const struct http *);
+const char *http_address(const struct http *);
 
 #endif

@@ -18,24 +18,27 @@
 #include "xmalloc.h"
 
 static const char *irc_cap_wanted[] = {
-	"sasl", "account-notify", "extended-join", "multi-prefix",
+    "sasl",
+    "account-notify",
+    "extended-join",
+    "multi-prefix",
 };
 #define IRC_CAP_NWANTED (sizeof(irc_cap_wanted) / sizeof(irc_cap_wanted[0]))
 
 struct irc_cap {
-	char			*mech;
-	char			*user;
-	char			*password;
-	bool			 required;
-	irc_cap_send_cb		 send;
-	void			*arg;
-	enum irc_cap_state	 state;
-	bool			 offered[IRC_CAP_NWANTED];
-	bool			 enabled[IRC_CAP_NWANTED];
-	bool			 requested;
-	bool			 authenticating;
-	bool			 sasl_ok;
-	char			 error[128];
+	char *mech;
+	char *user;
+	char *password;
+	bool required;
+	irc_cap_send_cb send;
+	void *arg;
+	enum irc_cap_state state;
+	bool offered[IRC_CAP_NWANTED];
+	bool enabled[IRC_CAP_NWANTED];
+	bool requested;
+	bool authenticating;
+	bool sasl_ok;
+	char error[128];
 };
 
 struct irc_cap *
@@ -121,8 +124,8 @@ irc_cap_finish(struct irc_cap *c, const char *why)
 
 /* Records the capabilities in one LS or ACK list. */
 static void
-irc_cap_parse_list(const char *list, bool *out, const char *mech,
-    bool check_mech)
+irc_cap_parse_list(
+    const char *list, bool *out, const char *mech, bool check_mech)
 {
 	char tok[128], *eq;
 	const char *p = list;
@@ -275,14 +278,17 @@ irc_cap_on_line(struct irc_cap *c, const struct irc_line *l)
 			irc_cap_parse_list(list, c->enabled, c->mech, false);
 			if (c->enabled[0] && irc_cap_use_sasl(c)) {
 				snprintf(mline, sizeof(mline),
-				    "AUTHENTICATE %s", strcasecmp(c->mech,
-				    "external") == 0 ? "EXTERNAL" : "PLAIN");
+				    "AUTHENTICATE %s",
+				    strcasecmp(c->mech, "external") == 0
+				        ? "EXTERNAL"
+				        : "PLAIN");
 				c->authenticating = true;
 				c->send(c->arg, mline);
 			} else
 				irc_cap_finish(c, "sasl was not acknowledged");
 		} else if (strcasecmp(sub, "NAK") == 0) {
-			irc_cap_finish(c, "the server refused the capabilities");
+			irc_cap_finish(
+			    c, "the server refused the capabilities");
 		}
 		return true;
 	}

@@ -54,8 +54,8 @@
 #include "text.h"
 #include "xmalloc.h"
 
-#define IRC_CONN_LINE_IN_MAX	1000	/* libircclient's buffer is 1 KiB */
-#define IRC_CONN_PENDING_MAX	(256 * 1024)
+#define IRC_CONN_LINE_IN_MAX 1000 /* libircclient's buffer is 1 KiB */
+#define IRC_CONN_PENDING_MAX (256 * 1024)
 #define IRC_CONN_RESOLVE_POLL_MS 20
 
 enum irc_conn_state {
@@ -70,41 +70,41 @@ enum irc_conn_state {
 /* The resolver request lives apart so a late glibc write cannot land in
  * a freed conn. */
 struct irc_conn_gai {
-	struct gaicb		 cb;
-	struct addrinfo		 hints;
-	char			 host[256];
-	char			 port[8];
+	struct gaicb cb;
+	struct addrinfo hints;
+	char host[256];
+	char port[8];
 };
 
 struct irc_conn {
-	struct loop		*loop;
-	struct irc_conn_cb	 cb;
-	char			*host;
-	int			 port;
-	bool			 tls, tls_verify;
-	char			*ca_file, *cert_file, *key_file;
-	enum irc_conn_state	 state;
-	char			 desc[96];
+	struct loop *loop;
+	struct irc_conn_cb cb;
+	char *host;
+	int port;
+	bool tls, tls_verify;
+	char *ca_file, *cert_file, *key_file;
+	enum irc_conn_state state;
+	char desc[96];
 
-	struct irc_conn_gai	*gai;
-	struct addrinfo		*ai, *ai_cur;
-	bool			 ai_from_gai;
-	uint64_t		 timer, poll_timer;
+	struct irc_conn_gai *gai;
+	struct addrinfo *ai, *ai_cur;
+	bool ai_from_gai;
+	uint64_t timer, poll_timer;
 
-	int			 srv_fd, lst_fd, lib_fd;
-	int			 srv_events;
-	SSL_CTX			*ctx;
-	SSL			*ssl;
-	bool			 ssl_want_write;	/* on read */
+	int srv_fd, lst_fd, lib_fd;
+	int srv_events;
+	SSL_CTX *ctx;
+	SSL *ssl;
+	bool ssl_want_write; /* on read */
 
-	in_port_t		 expect_port;
-	struct buf		 srv_in, srv_out, lib_in, lib_out;
-	bool			 srv_skip, lib_skip;	/* inside an overlong line */
-	uint64_t		 out_total, flushed;
+	in_port_t expect_port;
+	struct buf srv_in, srv_out, lib_in, lib_out;
+	bool srv_skip, lib_skip; /* inside an overlong line */
+	uint64_t out_total, flushed;
 };
 
-static void	irc_conn_try_next(struct irc_conn *);
-static void	irc_conn_update_events(struct irc_conn *);
+static void irc_conn_try_next(struct irc_conn *);
+static void irc_conn_update_events(struct irc_conn *);
 
 static void
 irc_conn_close_fds(struct irc_conn *c)
@@ -142,8 +142,7 @@ irc_conn_close_fds(struct irc_conn *c)
 	}
 }
 
-static void
-irc_conn_fail(struct irc_conn *c, const char *fmt, ...)
+static void irc_conn_fail(struct irc_conn *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void
@@ -181,8 +180,8 @@ irc_conn_ssl_error(struct irc_conn *c)
 		ERR_error_string_n(e, msg, sizeof(msg));
 		return msg;
 	}
-	snprintf(msg, sizeof(msg), "%s", errno ? strerror(errno) :
-	    "connection closed");
+	snprintf(msg, sizeof(msg), "%s",
+	    errno ? strerror(errno) : "connection closed");
 	return msg;
 }
 
@@ -198,15 +197,15 @@ irc_conn_flush_server(struct irc_conn *c)
 	    c->state != IRC_CONN_CLOSED) {
 		if (c->ssl != NULL) {
 			ERR_clear_error();
-			r = SSL_write(c->ssl, c->srv_out.data,
-			    (int)c->srv_out.len);
+			r = SSL_write(
+			    c->ssl, c->srv_out.data, (int)c->srv_out.len);
 			if (r <= 0) {
 				e = SSL_get_error(c->ssl, r);
 				if (e == SSL_ERROR_WANT_WRITE ||
 				    e == SSL_ERROR_WANT_READ)
 					break;
-				irc_conn_fail(c, "write: %s",
-				    irc_conn_ssl_error(c));
+				irc_conn_fail(
+				    c, "write: %s", irc_conn_ssl_error(c));
 				return;
 			}
 			n = r;
@@ -367,7 +366,8 @@ irc_conn_client_line(struct irc_conn *c, char *line, size_t len)
 		return;
 	if (!irc_out_line_ok(line)) {
 		log_warnx("dropped an unsafe line from libircclient (%zu "
-		    "bytes)", len);
+		          "bytes)",
+		    len);
 		return;
 	}
 	if (irc_conn_queue_server(c, line, len) == -1)
@@ -414,7 +414,7 @@ irc_conn_on_lib(void *arg, int fd, int events)
 		if (n > 0) {
 			buf_add(&c->lib_in, tmp, (size_t)n);
 			if (irc_conn_split(c, &c->lib_in, &c->lib_skip,
-			    IRC_LINE_MAX + 1, irc_conn_client_line) == -1)
+			        IRC_LINE_MAX + 1, irc_conn_client_line) == -1)
 				return;
 		}
 	}
@@ -433,15 +433,15 @@ irc_conn_on_accept(void *arg, int fd, int events)
 	int s;
 
 	(void)events;
-	s = accept4(fd, (struct sockaddr *)&sin, &sl,
-	    SOCK_NONBLOCK | SOCK_CLOEXEC);
+	s = accept4(
+	    fd, (struct sockaddr *)&sin, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (s == -1)
 		return;
 	if (sin.sin_family != AF_INET ||
 	    sin.sin_addr.s_addr != htonl(INADDR_LOOPBACK) ||
 	    c->expect_port == 0 || sin.sin_port != c->expect_port) {
 		log_warnx("relay: refused a connection that is not "
-		    "libircclient's");
+		          "libircclient's");
 		close(s);
 		return;
 	}
@@ -527,8 +527,8 @@ irc_conn_update_events(struct irc_conn *c)
 		}
 	}
 	if (c->lib_fd != -1)
-		loop_fd_set_events(c->loop, c->lib_fd, LOOP_READ |
-		    (c->lib_out.len > 0 ? LOOP_WRITE : 0));
+		loop_fd_set_events(c->loop, c->lib_fd,
+		    LOOP_READ | (c->lib_out.len > 0 ? LOOP_WRITE : 0));
 }
 
 static void
@@ -552,7 +552,8 @@ irc_conn_read_server(struct irc_conn *c)
 					break;
 				}
 				if (e == SSL_ERROR_ZERO_RETURN)
-					irc_conn_fail(c, "the server closed "
+					irc_conn_fail(c,
+					    "the server closed "
 					    "the connection");
 				else
 					irc_conn_fail(c, "read: %s",
@@ -565,7 +566,8 @@ irc_conn_read_server(struct irc_conn *c)
 			if (n == -1 && (errno == EAGAIN || errno == EINTR))
 				break;
 			if (n == 0) {
-				irc_conn_fail(c, "the server closed the "
+				irc_conn_fail(c,
+				    "the server closed the "
 				    "connection");
 				return;
 			}
@@ -576,7 +578,7 @@ irc_conn_read_server(struct irc_conn *c)
 		}
 		buf_add(&c->srv_in, tmp, (size_t)n);
 		if (irc_conn_split(c, &c->srv_in, &c->srv_skip,
-		    IRC_CONN_LINE_IN_MAX, irc_conn_server_line) == -1)
+		        IRC_CONN_LINE_IN_MAX, irc_conn_server_line) == -1)
 			return;
 		if (c->ssl == NULL && (size_t)n < sizeof(tmp))
 			break;
@@ -628,8 +630,8 @@ irc_conn_tls_setup(struct irc_conn *c)
 	SSL_CTX_set_min_proto_version(c->ctx, TLS1_2_VERSION);
 	if (c->tls_verify) {
 		if (c->ca_file[0] != '\0') {
-			if (SSL_CTX_load_verify_locations(c->ctx, c->ca_file,
-			    NULL) != 1) {
+			if (SSL_CTX_load_verify_locations(
+			        c->ctx, c->ca_file, NULL) != 1) {
 				log_warnx("tls_ca_file %s: %s", c->ca_file,
 				    irc_conn_ssl_error(c));
 				return -1;
@@ -641,10 +643,10 @@ irc_conn_tls_setup(struct irc_conn *c)
 		SSL_CTX_set_verify(c->ctx, SSL_VERIFY_NONE, NULL);
 	if (c->cert_file[0] != '\0') {
 		key = c->key_file[0] != '\0' ? c->key_file : c->cert_file;
-		if (SSL_CTX_use_certificate_chain_file(c->ctx,
-		    c->cert_file) != 1 ||
-		    SSL_CTX_use_PrivateKey_file(c->ctx, key,
-		    SSL_FILETYPE_PEM) != 1 ||
+		if (SSL_CTX_use_certificate_chain_file(c->ctx, c->cert_file) !=
+		        1 ||
+		    SSL_CTX_use_PrivateKey_file(
+		        c->ctx, key, SSL_FILETYPE_PEM) != 1 ||
 		    SSL_CTX_check_private_key(c->ctx) != 1) {
 			log_warnx("tls_cert_file/tls_key_file: %s",
 			    irc_conn_ssl_error(c));
@@ -653,13 +655,15 @@ irc_conn_tls_setup(struct irc_conn *c)
 	}
 	if ((c->ssl = SSL_new(c->ctx)) == NULL)
 		return -1;
-	SSL_set_mode(c->ssl, SSL_MODE_ENABLE_PARTIAL_WRITE |
-	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	SSL_set_mode(c->ssl,
+	    SSL_MODE_ENABLE_PARTIAL_WRITE |
+	        SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 	if (SSL_set_fd(c->ssl, c->srv_fd) != 1)
 		return -1;
 	if (irc_conn_is_ip(c->host)) {
-		if (c->tls_verify && X509_VERIFY_PARAM_set1_ip_asc(
-		    SSL_get0_param(c->ssl), c->host) != 1)
+		if (c->tls_verify &&
+		    X509_VERIFY_PARAM_set1_ip_asc(
+		        SSL_get0_param(c->ssl), c->host) != 1)
 			return -1;
 	} else {
 		if (SSL_set_tlsext_host_name(c->ssl, c->host) != 1)
@@ -681,8 +685,8 @@ irc_conn_on_server(void *arg, int fd, int events)
 	(void)fd;
 	switch (c->state) {
 	case IRC_CONN_CONNECTING:
-		if (getsockopt(c->srv_fd, SOL_SOCKET, SO_ERROR, &err,
-		    &sl) == -1)
+		if (getsockopt(c->srv_fd, SOL_SOCKET, SO_ERROR, &err, &sl) ==
+		    -1)
 			err = errno;
 		if (err != 0) {
 			log_info("connect to %s: %s", c->desc, strerror(err));
@@ -695,8 +699,8 @@ irc_conn_on_server(void *arg, int fd, int events)
 		}
 		if (c->tls) {
 			if (irc_conn_tls_setup(c) == -1) {
-				irc_conn_fail(c, "TLS setup: %s",
-				    irc_conn_ssl_error(c));
+				irc_conn_fail(
+				    c, "TLS setup: %s", irc_conn_ssl_error(c));
 				return;
 			}
 			c->state = IRC_CONN_HANDSHAKE;
@@ -735,27 +739,29 @@ irc_conn_try_next(struct irc_conn *c)
 	for (; c->ai_cur != NULL; c->ai_cur = c->ai_cur->ai_next) {
 		struct addrinfo *ai = c->ai_cur;
 
-		a = ai->ai_family == AF_INET6 ?
-		    (const void *)&((struct sockaddr_in6 *)(void *)
-		    ai->ai_addr)->sin6_addr :
-		    (const void *)&((struct sockaddr_in *)(void *)
-		    ai->ai_addr)->sin_addr;
+		a = ai->ai_family == AF_INET6
+		    ? (const void *)&(
+		          (struct sockaddr_in6 *)(void *)ai->ai_addr)
+		          ->sin6_addr
+		    : (const void *)&((struct sockaddr_in *)(void *)ai->ai_addr)
+		          ->sin_addr;
 		inet_ntop(ai->ai_family, a, addr, sizeof(addr));
-		snprintf(c->desc, sizeof(c->desc), ai->ai_family == AF_INET6 ?
-		    "[%s]:%d" : "%s:%d", addr, c->port);
-		s = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
-		    SOCK_CLOEXEC, ai->ai_protocol);
+		snprintf(c->desc, sizeof(c->desc),
+		    ai->ai_family == AF_INET6 ? "[%s]:%d" : "%s:%d", addr,
+		    c->port);
+		s = socket(ai->ai_family,
+		    ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    ai->ai_protocol);
 		if (s == -1)
 			continue;
 		if (connect(s, ai->ai_addr, ai->ai_addrlen) == -1 &&
 		    errno != EINPROGRESS) {
-			log_info("connect to %s: %s", c->desc,
-			    strerror(errno));
+			log_info("connect to %s: %s", c->desc, strerror(errno));
 			close(s);
 			continue;
 		}
-		if (loop_fd_add(c->loop, s, LOOP_WRITE, irc_conn_on_server,
-		    c) == -1) {
+		if (loop_fd_add(
+		        c->loop, s, LOOP_WRITE, irc_conn_on_server, c) == -1) {
 			close(s);
 			continue;
 		}
@@ -780,8 +786,8 @@ static void
 irc_conn_resolved(struct irc_conn *c, int rc, struct addrinfo *ai)
 {
 	if (rc != 0) {
-		irc_conn_fail(c, "cannot resolve %s: %s", c->host,
-		    gai_strerror(rc));
+		irc_conn_fail(
+		    c, "cannot resolve %s: %s", c->host, gai_strerror(rc));
 		return;
 	}
 	c->ai = c->ai_cur = ai;
@@ -861,8 +867,8 @@ irc_conn_new(struct loop *loop, const struct irc_conn_params *p,
 		irc_conn_resolved(c, rc, NULL);
 		return c;
 	}
-	c->poll_timer = loop_timer_add(loop, IRC_CONN_RESOLVE_POLL_MS,
-	    irc_conn_on_resolve_poll, c);
+	c->poll_timer = loop_timer_add(
+	    loop, IRC_CONN_RESOLVE_POLL_MS, irc_conn_on_resolve_poll, c);
 	return c;
 }
 

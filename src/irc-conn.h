@@ -23,46 +23,46 @@ struct loop;
 struct irc_conn;
 
 struct irc_conn_params {
-	const char	*host;
-	int		 port;
-	bool		 tls;
-	bool		 tls_verify;
-	const char	*ca_file;	/* "" or NULL: the system store */
-	const char	*cert_file;	/* client certificate (CertFP) or "" */
-	const char	*key_file;	/* "" : the key is in cert_file */
-	int		 timeout_ms;	/* resolve + TCP + TLS */
+	const char *host;
+	int port;
+	bool tls;
+	bool tls_verify;
+	const char *ca_file;   /* "" or NULL: the system store */
+	const char *cert_file; /* client certificate (CertFP) or "" */
+	const char *key_file;  /* "" : the key is in cert_file */
+	int timeout_ms;        /* resolve + TCP + TLS */
 };
 
 struct irc_conn_cb {
-	void	(*on_ready)(void *arg, int relay_port);
+	void (*on_ready)(void *arg, int relay_port);
 	/* line is NUL-terminated, without CR-LF and message tags. */
-	bool	(*on_server_line)(void *arg, const char *line, size_t len);
-	bool	(*on_client_line)(void *arg, const char *line, size_t len);
+	bool (*on_server_line)(void *arg, const char *line, size_t len);
+	bool (*on_client_line)(void *arg, const char *line, size_t len);
 	/* Total bytes written to the server socket so far. */
-	void	(*on_flushed)(void *arg, uint64_t total);
-	void	(*on_closed)(void *arg, const char *reason);
-	void	 *arg;
+	void (*on_flushed)(void *arg, uint64_t total);
+	void (*on_closed)(void *arg, const char *reason);
+	void *arg;
 };
 
 /* Params and callbacks are copied.  Never NULL. */
-struct irc_conn	*irc_conn_new(struct loop *, const struct irc_conn_params *,
-		    const struct irc_conn_cb *);
+struct irc_conn *irc_conn_new(
+    struct loop *, const struct irc_conn_params *, const struct irc_conn_cb *);
 /* Closes everything without calling on_closed. */
-void		 irc_conn_free(struct irc_conn *);
+void irc_conn_free(struct irc_conn *);
 
 /* The relay accepts only the peer bound to the local end of fd. */
-int		 irc_conn_expect_peer(struct irc_conn *, int fd);
+int irc_conn_expect_peer(struct irc_conn *, int fd);
 
 /*
  * Sends a line of the bot's own (registration, CAP, SASL) straight to the
  * server, after the check of irc_out_line_ok.  Returns 0 or -1.
  */
-int		 irc_conn_send(struct irc_conn *, const char *line);
+int irc_conn_send(struct irc_conn *, const char *line);
 
 /* Bytes queued for the server so far (on_flushed counts the same way). */
-uint64_t	 irc_conn_out_total(const struct irc_conn *);
+uint64_t irc_conn_out_total(const struct irc_conn *);
 
 /* "TLS" or "plaintext", and the peer address once connected ("" before). */
-const char	*irc_conn_describe(const struct irc_conn *);
+const char *irc_conn_describe(const struct irc_conn *);
 
 #endif

@@ -12,31 +12,31 @@
 #include "xmalloc.h"
 
 struct irc_out_line {
-	char			*text;
-	void			*tag;
-	struct irc_out_line	*next;
+	char *text;
+	void *tag;
+	struct irc_out_line *next;
 };
 
 struct irc_out_queue {
-	char			*target;	/* NULL for the control queue */
-	struct irc_out_line	*head, **tail;
-	size_t			 count;
+	char *target; /* NULL for the control queue */
+	struct irc_out_line *head, **tail;
+	size_t count;
 };
 
 struct irc_out {
-	struct irc_out_queue	 control;
-	struct irc_out_queue	**queues;
-	size_t			 nqueues, cap;
-	size_t			 cursor;
-	size_t			 total;
+	struct irc_out_queue control;
+	struct irc_out_queue **queues;
+	size_t nqueues, cap;
+	size_t cursor;
+	size_t total;
 	/* The queue last peeked: control, or an index into queues. */
-	struct irc_out_queue	*peeked;
+	struct irc_out_queue *peeked;
 	/* Bucket. */
-	bool			 unlimited;
-	double			 line_rate, line_cap, lines;	/* per ms */
-	double			 byte_rate, byte_cap, bytes;	/* per ms */
-	int64_t			 last_ms;
-	bool			 started;
+	bool unlimited;
+	double line_rate, line_cap, lines; /* per ms */
+	double byte_rate, byte_cap, bytes; /* per ms */
+	int64_t last_ms;
+	bool started;
 };
 
 static void
@@ -49,8 +49,8 @@ irc_out_queue_init(struct irc_out_queue *q, const char *target)
 }
 
 void
-irc_out_set_rate(struct irc_out *o, int lines_per_10s, int burst,
-    int bytes_per_s)
+irc_out_set_rate(
+    struct irc_out *o, int lines_per_10s, int burst, int bytes_per_s)
 {
 	double bcap;
 
@@ -86,8 +86,8 @@ irc_out_new(int lines_per_10s, int burst, int bytes_per_s)
 }
 
 static void
-irc_out_queue_drain(struct irc_out_queue *q, void (*drop)(void *, void *),
-    void *arg)
+irc_out_queue_drain(
+    struct irc_out_queue *q, void (*drop)(void *, void *), void *arg)
 {
 	struct irc_out_line *l, *next;
 
@@ -158,8 +158,8 @@ irc_out_push(struct irc_out *o, const char *target, const char *line,
 		if (q == NULL) {
 			if (o->nqueues == o->cap) {
 				o->cap = o->cap ? o->cap * 2 : 8;
-				o->queues = xreallocarray(o->queues, o->cap,
-				    sizeof(*o->queues));
+				o->queues = xreallocarray(
+				    o->queues, o->cap, sizeof(*o->queues));
 			}
 			q = xcalloc(1, sizeof(*q));
 			irc_out_queue_init(q, target);

@@ -41,105 +41,104 @@
 #include "text.h"
 #include "xmalloc.h"
 
-#define IRC_NICK_MAX		64
-#define IRC_USERS_MAX		4096
-#define IRC_KICK_REJOIN_MS	5000
-#define IRC_JOIN_RETRY_MS	60000
-#define IRC_REGAIN_MS		60000
-#define IRC_IDENTIFY_WAIT_MS	10000
-#define IRC_STABLE_MS		60000	/* a link this old resets backoff */
-#define IRC_BAN_PAUSE_MS	(30 * 60 * 1000)
-#define IRC_CTCP_GAP_MS		2000
-#define IRC_HOST_GUESS		63	/* host length assumed before JOIN */
+#define IRC_NICK_MAX 64
+#define IRC_USERS_MAX 4096
+#define IRC_KICK_REJOIN_MS 5000
+#define IRC_JOIN_RETRY_MS 60000
+#define IRC_REGAIN_MS 60000
+#define IRC_IDENTIFY_WAIT_MS 10000
+#define IRC_STABLE_MS 60000 /* a link this old resets backoff */
+#define IRC_BAN_PAUSE_MS (30 * 60 * 1000)
+#define IRC_CTCP_GAP_MS 2000
+#define IRC_HOST_GUESS 63 /* host length assumed before JOIN */
 
 enum irc_state {
 	IRC_ST_CONNECTING,
 	IRC_ST_REGISTERING,
 	IRC_ST_READY,
-	IRC_ST_WAITING,		/* for the reconnect timer */
+	IRC_ST_WAITING, /* for the reconnect timer */
 	IRC_ST_STOPPED
 };
 
 static const char *irc_state_names[] = {
-	"connecting", "registering", "connected", "reconnecting", "stopped"
-};
+    "connecting", "registering", "connected", "reconnecting", "stopped"};
 
 struct irc_chan {
-	char		*name;
-	char		*key;
-	bool		 wanted, joined, staff;
-	int64_t		 retry_at;
+	char *name;
+	char *key;
+	bool wanted, joined, staff;
+	int64_t retry_at;
 };
 
 struct irc_user {
-	char		*nick;		/* folded */
-	char		*account;	/* NULL unknown, "" none */
-	bool		 in_staff;
-	bool		 whois_sent;
+	char *nick;    /* folded */
+	char *account; /* NULL unknown, "" none */
+	bool in_staff;
+	bool whois_sent;
 };
 
 struct irc_post {
-	void		(*cb)(void *, bool);
-	void		*arg;
-	int		 refs;
-	bool		 failed;
+	void (*cb)(void *, bool);
+	void *arg;
+	int refs;
+	bool failed;
 };
 
 struct irc_inflight {
-	char		*line;
-	struct irc_post	*post;
-	uint64_t	 end;		/* 0 until the relay has seen it */
+	char *line;
+	struct irc_post *post;
+	uint64_t end; /* 0 until the relay has seen it */
 };
 
 struct irc {
-	struct loop		*loop;
-	const struct conf	*conf;
-	message_handler		 handler;
-	void			*harg;
-	enum irc_state		 state;
-	bool			 quitting;
+	struct loop *loop;
+	const struct conf *conf;
+	message_handler handler;
+	void *harg;
+	enum irc_state state;
+	bool quitting;
 
-	struct irc_conn		*conn;
-	irc_session_t		*sess;
-	struct irc_cap		*cap;
-	struct irc_out		*out;
-	int			 src;
-	bool			 lib_registered;
+	struct irc_conn *conn;
+	irc_session_t *sess;
+	struct irc_cap *cap;
+	struct irc_out *out;
+	int src;
+	bool lib_registered;
 
-	char			 nick[IRC_NICK_MAX];
-	char			 self[256];	/* nick!user@host from JOIN */
-	size_t			 alt_next;
-	char			 chantypes[16];
-	char			 prefixes[16];
-	bool			 rfc1459;
-	char			 network[64];
-	bool			 identify_wait;
+	char nick[IRC_NICK_MAX];
+	char self[256]; /* nick!user@host from JOIN */
+	size_t alt_next;
+	char chantypes[16];
+	char prefixes[16];
+	bool rfc1459;
+	char network[64];
+	bool identify_wait;
 
-	struct irc_chan		*chans;
-	size_t			 nchans;
-	struct irc_user		*users;
-	size_t			 nusers;
-	struct irc_inflight	*infl;
-	size_t			 ninfl;
+	struct irc_chan *chans;
+	size_t nchans;
+	struct irc_user *users;
+	size_t nusers;
+	struct irc_inflight *infl;
+	size_t ninfl;
 
-	uint64_t		 t_reg, t_ping, t_teardown, t_reconnect;
-	uint64_t		 t_regain, t_join, t_identify, t_post;
-	int64_t			 backoff_ms;
-	int64_t			 ready_at;
-	int64_t			 ping_sent;
-	bool			 ping_out;
-	long			 lag_ms;
-	int64_t			 ctcp_last;
-	char			 down_reason[256];
-	int64_t			 pause_ms;
-	uint64_t		 quit_end;	/* QUIT written at this offset */
-	struct irc_post		**done_posts;
-	size_t			 ndone;
+	uint64_t t_reg, t_ping, t_teardown, t_reconnect;
+	uint64_t t_regain, t_join, t_identify, t_post;
+	int64_t backoff_ms;
+	int64_t ready_at;
+	int64_t ping_sent;
+	bool ping_out;
+	long lag_ms;
+	int64_t ctcp_last;
+	char down_reason[256];
+	int64_t pause_ms;
+	uint64_t quit_end; /* QUIT written at this offset */
+	struct irc_post **done_posts;
+	size_t ndone;
 };
 
-static void	irc_connect_start(struct irc *);
-static void	irc_pump(struct irc *);
-static void	irc_join_pending(struct irc *);
+static void irc_connect_start(struct irc *);
+static void irc_pump(struct irc *);
+static void irc_join_pending(struct irc *);
 
 /* --- small helpers ----------------------------------------------------- */
 
@@ -183,8 +182,8 @@ static void
 irc_set_health(struct irc *irc)
 {
 	metrics_health_set("irc", irc_state_names[irc->state]);
-	metrics_set("intakebot_irc_connected", NULL,
-	    irc->state == IRC_ST_READY);
+	metrics_set(
+	    "intakebot_irc_connected", NULL, irc->state == IRC_ST_READY);
 }
 
 static bool
@@ -239,8 +238,8 @@ irc_user_find(struct irc *irc, const char *nick, bool create)
 		irc->users[i] = irc->users[--irc->nusers];
 	}
 	if (irc->nusers % 64 == 0)
-		irc->users = xreallocarray(irc->users, irc->nusers + 64,
-		    sizeof(*irc->users));
+		irc->users = xreallocarray(
+		    irc->users, irc->nusers + 64, sizeof(*irc->users));
 	u = &irc->users[irc->nusers++];
 	memset(u, 0, sizeof(*u));
 	u->nick = xstrdup(f);
@@ -312,12 +311,12 @@ irc_post_release(struct irc *irc, struct irc_post *p, bool ok)
 		p->failed = true;
 	if (--p->refs > 0)
 		return;
-	irc->done_posts = xreallocarray(irc->done_posts, irc->ndone + 1,
-	    sizeof(*irc->done_posts));
+	irc->done_posts = xreallocarray(
+	    irc->done_posts, irc->ndone + 1, sizeof(*irc->done_posts));
 	irc->done_posts[irc->ndone++] = p;
 	if (irc->t_post == 0)
-		irc->t_post = loop_timer_add(irc->loop, 0, irc_on_post_timer,
-		    irc);
+		irc->t_post =
+		    loop_timer_add(irc->loop, 0, irc_on_post_timer, irc);
 }
 
 static void
@@ -351,8 +350,8 @@ irc_budget(const struct irc *irc, const char *cmd, const char *target)
 	if (irc->self[0] != '\0')
 		self = strlen(irc->self);
 	else
-		self = strlen(irc->nick) + 2 + strlen(irc->conf->irc_username)
-		    + 1 + IRC_HOST_GUESS;
+		self = strlen(irc->nick) + 2 + strlen(irc->conf->irc_username) +
+		    1 + IRC_HOST_GUESS;
 	/* ":" self " " cmd " " target " :" text, all below 510. */
 	fixed = 1 + self + 1 + strlen(cmd) + 1 + strlen(target) + 2;
 	return fixed + 32 >= IRC_LINE_MAX ? 32 : IRC_LINE_MAX - 1 - fixed;
@@ -364,8 +363,8 @@ irc_budget(const struct irc *irc, const char *cmd, const char *target)
  * lines queued (at most max_lines when > 0); -1 when none could be.
  */
 static int
-irc_say(struct irc *irc, const char *cmd, const char *target,
-    const char *addr, const char *text, int max_lines, struct irc_post *post)
+irc_say(struct irc *irc, const char *cmd, const char *target, const char *addr,
+    const char *text, int max_lines, struct irc_post *post)
 {
 	char key[IRC_NICK_MAX * 2], line[IRC_LINE_MAX + 1];
 	char *clean, *p, *para, *next;
@@ -393,8 +392,8 @@ irc_say(struct irc *irc, const char *cmd, const char *target,
 			    target, (int)alen, addr, (int)n, p);
 			if (irc_out_push(irc->out, key, line, false, post) ==
 			    -1) {
-				metrics_inc("intakebot_irc_lines_dropped_total",
-				    NULL);
+				metrics_inc(
+				    "intakebot_irc_lines_dropped_total", NULL);
 				if (post != NULL)
 					post->failed = true;
 				goto out;
@@ -416,8 +415,7 @@ out:
 }
 
 /* A protocol line of the bot's own (JOIN, NICK, WHOIS...), paced. */
-static void
-irc_control(struct irc *irc, const char *fmt, ...)
+static void irc_control(struct irc *irc, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void
@@ -462,8 +460,8 @@ irc_render(struct irc *irc, const char *nick, const char *chan,
 				free(plain);
 				plain = all;
 			}
-			irc_say(irc, cmd, target, priv ? "" : addr, plain, 0,
-			    NULL);
+			irc_say(
+			    irc, cmd, target, priv ? "" : addr, plain, 0, NULL);
 		}
 		free(plain);
 	}
@@ -534,19 +532,19 @@ irc_teardown(struct irc *irc)
 	} else {
 		/* Half fixed, half random: spread reconnecting bots out. */
 		delay = irc->backoff_ms / 2 +
-		    (int64_t)(arc4random_uniform((uint32_t)(irc->backoff_ms /
-		    2 + 1)));
+		    (int64_t)(arc4random_uniform(
+		        (uint32_t)(irc->backoff_ms / 2 + 1)));
 		irc->backoff_ms *= 2;
 		if (irc->backoff_ms > irc->conf->irc_reconnect_max * 1000L)
 			irc->backoff_ms = irc->conf->irc_reconnect_max * 1000L;
 	}
-	log_warnx("disconnected: %s; reconnecting in %.1f s",
-	    irc->down_reason, (double)delay / 1000);
+	log_warnx("disconnected: %s; reconnecting in %.1f s", irc->down_reason,
+	    (double)delay / 1000);
 	irc->state = IRC_ST_WAITING;
 	irc_set_health(irc);
 	metrics_inc("intakebot_irc_reconnects_total", NULL);
-	irc->t_reconnect = loop_timer_add(irc->loop, (long)delay,
-	    irc_on_reconnect, irc);
+	irc->t_reconnect =
+	    loop_timer_add(irc->loop, (long)delay, irc_on_reconnect, irc);
 }
 
 static long
@@ -580,8 +578,10 @@ irc_on_reg_timeout(void *arg)
 	struct irc *irc = arg;
 
 	irc->t_reg = 0;
-	irc_drop(irc, irc->state == IRC_ST_CONNECTING ?
-	    "connection timed out" : "registration timed out", 0);
+	irc_drop(irc,
+	    irc->state == IRC_ST_CONNECTING ? "connection timed out"
+	                                    : "registration timed out",
+	    0);
 	return LOOP_TIMER_DONE;
 }
 
@@ -598,8 +598,7 @@ irc_on_ping(void *arg)
 	}
 	irc->ping_sent = loop_now_ms();
 	irc->ping_out = true;
-	snprintf(line, sizeof(line), "PING :ib%lld",
-	    (long long)irc->ping_sent);
+	snprintf(line, sizeof(line), "PING :ib%lld", (long long)irc->ping_sent);
 	irc_conn_send(irc->conn, line);
 	return irc->conf->irc_ping_interval * 1000L;
 }
@@ -669,8 +668,8 @@ irc_join_pending(struct irc *irc)
 	}
 	if (next >= 0) {
 		irc_timer_clear(irc, &irc->t_join);
-		irc->t_join = loop_timer_add(irc->loop, (long)next,
-		    irc_on_join_timer, irc);
+		irc->t_join = loop_timer_add(
+		    irc->loop, (long)next, irc_on_join_timer, irc);
 	}
 }
 
@@ -682,7 +681,7 @@ irc_on_identify_timeout(void *arg)
 	irc->t_identify = 0;
 	if (irc->identify_wait) {
 		log_warnx("NickServ did not confirm identification; joining "
-		    "anyway");
+		          "anyway");
 		irc->identify_wait = false;
 		irc_join_pending(irc);
 		irc_pump(irc);
@@ -702,17 +701,17 @@ irc_on_welcome(struct irc *irc, const char *nick)
 	irc->ready_at = loop_now_ms();
 	irc_timer_clear(irc, &irc->t_reg);
 	irc_set_health(irc);
-	log_info("registered as %s on %s", irc->nick,
-	    irc_conn_describe(irc->conn));
-	irc->t_ping = loop_timer_add(irc->loop,
-	    irc->conf->irc_ping_interval * 1000L, irc_on_ping, irc);
+	log_info(
+	    "registered as %s on %s", irc->nick, irc_conn_describe(irc->conn));
+	irc->t_ping = loop_timer_add(
+	    irc->loop, irc->conf->irc_ping_interval * 1000L, irc_on_ping, irc);
 	if (!irc_same(irc, irc->nick, irc->conf->nick) && irc->t_regain == 0)
-		irc->t_regain = loop_timer_add(irc->loop, IRC_REGAIN_MS,
-		    irc_on_regain, irc);
+		irc->t_regain = loop_timer_add(
+		    irc->loop, IRC_REGAIN_MS, irc_on_regain, irc);
 	if (pw[0] != '\0' && (irc->cap == NULL || !irc_cap_sasl_ok(irc->cap))) {
 		/* Straight to the relay: the password never sits in a queue. */
-		snprintf(line, sizeof(line), "PRIVMSG NickServ :IDENTIFY %s",
-		    pw);
+		snprintf(
+		    line, sizeof(line), "PRIVMSG NickServ :IDENTIFY %s", pw);
 		irc_conn_send(irc->conn, line);
 		explicit_bzero(line, sizeof(line));
 		irc->identify_wait = true;
@@ -756,13 +755,13 @@ irc_parse_isupport(struct irc *irc, const struct irc_line *l)
 			    t + 10);
 		else if (strncmp(t, "PREFIX=", 7) == 0 &&
 		    (v = strchr(t, ')')) != NULL)
-			snprintf(irc->prefixes, sizeof(irc->prefixes), "%s",
-			    v + 1);
+			snprintf(
+			    irc->prefixes, sizeof(irc->prefixes), "%s", v + 1);
 		else if (strncmp(t, "CASEMAPPING=", 12) == 0)
 			irc->rfc1459 = strcmp(t + 12, "ascii") != 0;
 		else if (strncmp(t, "NETWORK=", 8) == 0)
-			snprintf(irc->network, sizeof(irc->network), "%s",
-			    t + 8);
+			snprintf(
+			    irc->network, sizeof(irc->network), "%s", t + 8);
 	}
 }
 
@@ -771,8 +770,8 @@ irc_is_ban(const char *s)
 {
 	return strcasestr(s, "k-line") != NULL ||
 	    strcasestr(s, "kline") != NULL || strcasestr(s, "banned") != NULL ||
-	    strcasestr(s, "g-line") != NULL || strcasestr(s, "z-line") != NULL ||
-	    strcasestr(s, "sasl") != NULL;
+	    strcasestr(s, "g-line") != NULL ||
+	    strcasestr(s, "z-line") != NULL || strcasestr(s, "sasl") != NULL;
 }
 
 /* --- relay callbacks (outside libircclient) ------------------------------ */
@@ -814,7 +813,8 @@ irc_on_server_line(void *arg, const char *s, size_t len)
 	} else if (strcmp(l.cmd, "005") == 0) {
 		irc_parse_isupport(irc, &l);
 	} else if ((strcmp(l.cmd, "433") == 0 || strcmp(l.cmd, "432") == 0 ||
-	    strcmp(l.cmd, "436") == 0 || strcmp(l.cmd, "437") == 0)) {
+	               strcmp(l.cmd, "436") == 0 ||
+	               strcmp(l.cmd, "437") == 0)) {
 		if (irc->state == IRC_ST_REGISTERING)
 			irc_next_nick(irc);
 		return false;
@@ -829,13 +829,14 @@ irc_on_server_line(void *arg, const char *s, size_t len)
 		log_warnx("server closed the link: %.200s", last);
 		if (irc_is_ban(last)) {
 			log_warnx("banned or refused by the server; pausing "
-			    "%d minutes before trying again",
+			          "%d minutes before trying again",
 			    IRC_BAN_PAUSE_MS / 60000);
 			irc_drop(irc, "banned by the server", IRC_BAN_PAUSE_MS);
 		}
 	} else if (strcmp(l.cmd, "465") == 0) {
 		log_warnx("banned from the server (465): %.200s; pausing %d "
-		    "minutes", last, IRC_BAN_PAUSE_MS / 60000);
+		          "minutes",
+		    last, IRC_BAN_PAUSE_MS / 60000);
 		irc_drop(irc, "banned by the server (465)", IRC_BAN_PAUSE_MS);
 	} else if (strcmp(l.cmd, "900") == 0 && l.nparams >= 3) {
 		log_info("logged in to services as %s", l.params[2]);
@@ -847,8 +848,8 @@ irc_on_server_line(void *arg, const char *s, size_t len)
 		irc_line_nick(l.prefix, nick, sizeof(nick));
 		irc_user_set_account(irc, nick, l.params[0]);
 		return false;
-	} else if (strcmp(l.cmd, "CAP") == 0 || strcmp(l.cmd, "AUTHENTICATE")
-	    == 0) {
+	} else if (strcmp(l.cmd, "CAP") == 0 ||
+	    strcmp(l.cmd, "AUTHENTICATE") == 0) {
 		return false;
 	}
 	return true;
@@ -870,8 +871,8 @@ irc_on_client_line(void *arg, const char *line, size_t len)
 		if (irc->infl[i].end != 0)
 			continue;
 		if (strcmp(irc->infl[i].line, line) == 0)
-			irc->infl[i].end = irc_conn_out_total(irc->conn) +
-			    len + 2;
+			irc->infl[i].end =
+			    irc_conn_out_total(irc->conn) + len + 2;
 		break;
 	}
 	if (irc->quitting && strncmp(line, "QUIT ", 5) == 0)
@@ -977,8 +978,8 @@ irc_strip_address(struct irc *irc, const char *text)
 }
 
 static void
-irc_on_message(struct irc *irc, const char *origin, const char *target,
-    const char *raw)
+irc_on_message(
+    struct irc *irc, const char *origin, const char *target, const char *raw)
 {
 	char nick[IRC_NICK_MAX], chan[128];
 	struct irc_user *u;
@@ -1013,14 +1014,18 @@ irc_on_message(struct irc *irc, const char *origin, const char *target,
 	}
 	m.is_private = c == NULL;
 	u = irc_user_find(irc, nick, false);
-	m.account = u != NULL && u->account != NULL && u->account[0] != '\0' ?
-	    u->account : NULL;
-	m.is_staff = (u != NULL && u->in_staff) ||
-	    irc_staff_account(irc, m.account);
+	m.account = u != NULL && u->account != NULL && u->account[0] != '\0'
+	    ? u->account
+	    : NULL;
+	m.is_staff =
+	    (u != NULL && u->in_staff) || irc_staff_account(irc, m.account);
 	m.is_admin = irc_admin_match(irc, origin, m.account);
-	/* Account unknown: ask once, so the next command knows (fail closed). */
-	if ((u == NULL || u->account == NULL) && (m.is_private ||
-	    strncmp(text, irc->conf->prefix, strlen(irc->conf->prefix)) == 0) &&
+	/* Account unknown: ask once, so the next command knows (fail closed).
+	 */
+	if ((u == NULL || u->account == NULL) &&
+	    (m.is_private ||
+	        strncmp(text, irc->conf->prefix, strlen(irc->conf->prefix)) ==
+	            0) &&
 	    strstr(irc->conf->irc_admins, "account:") != NULL &&
 	    (u = irc_user_find(irc, nick, true)) != NULL && !u->whois_sent) {
 		u->whois_sent = true;
@@ -1063,14 +1068,16 @@ irc_ev_ctcp(irc_session_t *s, const char *event, const char *origin,
 		return;
 	irc_fold(irc, nick, key, sizeof(key));
 	if (strcasecmp(params[0], "VERSION") == 0) {
-		snprintf(line, sizeof(line), "NOTICE %s :\001VERSION intakebot "
-		    "%s\001", nick, INTAKEBOT_VERSION);
+		snprintf(line, sizeof(line),
+		    "NOTICE %s :\001VERSION intakebot "
+		    "%s\001",
+		    nick, INTAKEBOT_VERSION);
 	} else if (strncasecmp(params[0], "PING", 4) == 0 &&
 	    (params[0][4] == ' ' || params[0][4] == '\0')) {
-		arg = text_sanitize(params[0] + 4, strlen(params[0] + 4), 64,
-		    0);
-		snprintf(line, sizeof(line), "NOTICE %s :\001PING%s\001", nick,
-		    arg);
+		arg =
+		    text_sanitize(params[0] + 4, strlen(params[0] + 4), 64, 0);
+		snprintf(
+		    line, sizeof(line), "NOTICE %s :\001PING%s\001", nick, arg);
 		free(arg);
 	} else
 		return;
@@ -1106,8 +1113,8 @@ irc_ev_join(irc_session_t *s, const char *event, const char *origin,
 	}
 	if (count >= 2 && params[1] != NULL && params[1][0] != '\0')
 		irc_user_set_account(irc, nick, params[1]);
-	if (c != NULL && c->staff && (u = irc_user_find(irc, nick, true)) !=
-	    NULL)
+	if (c != NULL && c->staff &&
+	    (u = irc_user_find(irc, nick, true)) != NULL)
 		u->in_staff = true;
 }
 
@@ -1250,27 +1257,32 @@ irc_ev_numeric(irc_session_t *s, unsigned int ev, const char *origin,
 
 	(void)origin;
 	switch (ev) {
-	case 353:	/* NAMES: me = #chan :names */
+	case 353: /* NAMES: me = #chan :names */
 		if (count >= 4)
 			irc_names(irc, params[2], params[3]);
 		break;
-	case 330:	/* WHOIS account: me nick account */
+	case 330: /* WHOIS account: me nick account */
 		if (count >= 3)
 			irc_user_set_account(irc, params[1], params[2]);
 		break;
-	case 318:	/* end of WHOIS: no 330 means no account */
-		if (count >= 2 && (u = irc_user_find(irc, params[1], true)) !=
-		    NULL && u->account == NULL)
+	case 318: /* end of WHOIS: no 330 means no account */
+		if (count >= 2 &&
+		    (u = irc_user_find(irc, params[1], true)) != NULL &&
+		    u->account == NULL)
 			u->account = xstrdup("");
 		break;
-	case 405: case 471: case 473: case 474: case 475: case 477:
+	case 405:
+	case 471:
+	case 473:
+	case 474:
+	case 475:
+	case 477:
 		if (count >= 2) {
 			log_warnx("cannot join %s (%u: %s); retrying in %d s",
 			    params[1], ev, count >= 3 ? params[2] : "",
 			    IRC_JOIN_RETRY_MS / 1000);
 			if ((c = irc_chan_find(irc, params[1])) != NULL)
-				c->retry_at = loop_now_ms() +
-				    IRC_JOIN_RETRY_MS;
+				c->retry_at = loop_now_ms() + IRC_JOIN_RETRY_MS;
 		}
 		break;
 	case 404:
@@ -1321,10 +1333,10 @@ irc_pump(struct irc *irc)
 		return;
 	while ((line = irc_out_peek(irc->out, now, &tag, &wait)) != NULL) {
 		if (irc_send_raw(irc->sess, "%s", line) != 0)
-			break;	/* the library's buffer is full: later */
+			break; /* the library's buffer is full: later */
 		if (tag != NULL) {
-			irc->infl = xreallocarray(irc->infl, irc->ninfl + 1,
-			    sizeof(*irc->infl));
+			irc->infl = xreallocarray(
+			    irc->infl, irc->ninfl + 1, sizeof(*irc->infl));
 			irc->infl[irc->ninfl].line = xstrdup(line);
 			irc->infl[irc->ninfl].post = tag;
 			irc->infl[irc->ninfl].end = 0;
@@ -1378,16 +1390,16 @@ static void
 irc_on_ready(void *arg, int port)
 {
 	static irc_callbacks_t cbs = {
-		.event_channel = irc_ev_msg,
-		.event_privmsg = irc_ev_msg,
-		.event_ctcp_req = irc_ev_ctcp,
-		.event_join = irc_ev_join,
-		.event_part = irc_ev_part,
-		.event_kick = irc_ev_kick,
-		.event_quit = irc_ev_quit,
-		.event_nick = irc_ev_nick,
-		.event_numeric = irc_ev_numeric,
-		.event_notice = irc_ev_notice,
+	    .event_channel = irc_ev_msg,
+	    .event_privmsg = irc_ev_msg,
+	    .event_ctcp_req = irc_ev_ctcp,
+	    .event_join = irc_ev_join,
+	    .event_part = irc_ev_part,
+	    .event_kick = irc_ev_kick,
+	    .event_quit = irc_ev_quit,
+	    .event_nick = irc_ev_nick,
+	    .event_numeric = irc_ev_numeric,
+	    .event_notice = irc_ev_notice,
 	};
 	struct irc *irc = arg;
 	const struct conf *cf = irc->conf;
@@ -1406,7 +1418,7 @@ irc_on_ready(void *arg, int port)
 	 * and USER lines are dropped by the relay, ours are sent below.
 	 */
 	if (irc_connect(irc->sess, "127.0.0.1", (unsigned short)port, NULL,
-	    "intakebot", "intakebot", "intakebot") != 0) {
+	        "intakebot", "intakebot", "intakebot") != 0) {
 		irc_drop(irc, irc_strerror(irc_errno(irc->sess)), 0);
 		return;
 	}
@@ -1427,15 +1439,15 @@ irc_on_ready(void *arg, int port)
 	irc->cap = irc_cap_new(&cp, irc_cap_send, irc);
 	irc_cap_start(irc->cap);
 	if (cf->irc_server_password[0] != '\0') {
-		snprintf(line, sizeof(line), "PASS %s",
-		    cf->irc_server_password);
+		snprintf(
+		    line, sizeof(line), "PASS %s", cf->irc_server_password);
 		irc_conn_send(irc->conn, line);
 		explicit_bzero(line, sizeof(line));
 	}
 	snprintf(line, sizeof(line), "NICK %s", irc->nick);
 	irc_conn_send(irc->conn, line);
-	realname = text_sanitize(cf->irc_realname, strlen(cf->irc_realname),
-	    128, 0);
+	realname =
+	    text_sanitize(cf->irc_realname, strlen(cf->irc_realname), 128, 0);
 	snprintf(line, sizeof(line), "USER %s 0 * :%s", cf->irc_username,
 	    realname[0] != '\0' ? realname : "intakebot");
 	free(realname);
@@ -1503,8 +1515,8 @@ irc_chans_sync(struct irc *irc, const struct conf *cf)
 		if (name[0] == '\0')
 			continue;
 		if ((c = irc_chan_find(irc, name)) == NULL) {
-			irc->chans = xreallocarray(irc->chans, irc->nchans + 1,
-			    sizeof(*irc->chans));
+			irc->chans = xreallocarray(
+			    irc->chans, irc->nchans + 1, sizeof(*irc->chans));
 			c = &irc->chans[irc->nchans++];
 			memset(c, 0, sizeof(*c));
 			c->name = xstrdup(name);
@@ -1532,14 +1544,14 @@ irc_chans_sync(struct irc *irc, const struct conf *cf)
 	}
 }
 
-/* --- public ----------------------------------------------------------------- */
+/* --- public -----------------------------------------------------------------
+ */
 
 struct irc *
-irc_new(struct loop *loop, const struct conf *cf, message_handler h,
-    void *arg)
+irc_new(struct loop *loop, const struct conf *cf, message_handler h, void *arg)
 {
-	struct loop_source src = { irc_src_fdset, irc_src_timeout,
-	    irc_src_process, NULL };
+	struct loop_source src = {
+	    irc_src_fdset, irc_src_timeout, irc_src_process, NULL};
 	struct irc *irc;
 
 	irc = xcalloc(1, sizeof(*irc));
@@ -1548,8 +1560,8 @@ irc_new(struct loop *loop, const struct conf *cf, message_handler h,
 	irc->handler = h;
 	irc->harg = arg;
 	irc->lag_ms = -1;
-	irc->out = irc_out_new(cf->irc_flood_rate, cf->irc_flood_burst,
-	    cf->irc_flood_bytes);
+	irc->out = irc_out_new(
+	    cf->irc_flood_rate, cf->irc_flood_burst, cf->irc_flood_bytes);
 	irc->backoff_ms = cf->irc_reconnect_min * 1000L;
 	src.arg = irc;
 	irc->src = loop_source_add(loop, &src);
@@ -1609,7 +1621,7 @@ irc_reload(struct irc *irc, const struct conf *cf)
 	    old->irc_port != cf->irc_port || old->irc_tls != cf->irc_tls ||
 	    strcmp(old->irc_sasl_mechanism, cf->irc_sasl_mechanism) != 0)
 		log_info("server, port, TLS or SASL changes apply at the next "
-		    "connection");
+		         "connection");
 	if (irc->state == IRC_ST_READY) {
 		if (strcmp(old->nick, cf->nick) != 0) {
 			log_info("changing nick to %s", cf->nick);
@@ -1637,8 +1649,8 @@ irc_quit(struct irc *irc, const char *reason)
 		}
 		return;
 	}
-	r = text_sanitize(reason != NULL ? reason : "", reason != NULL ?
-	    strlen(reason) : 0, 200, 0);
+	r = text_sanitize(reason != NULL ? reason : "",
+	    reason != NULL ? strlen(reason) : 0, 200, 0);
 	/* QUIT skips queue and bucket: what waits would only delay it. */
 	irc_out_clear(irc->out, irc_on_drop, irc);
 	if (irc->sess == NULL || irc_send_raw(irc->sess, "QUIT :%s", r) != 0)
@@ -1662,8 +1674,8 @@ irc_staff_ready(const struct irc *irc)
 }
 
 int
-irc_post_staff(struct irc *irc, const char *text, void (*cb)(void *, bool),
-    void *arg)
+irc_post_staff(
+    struct irc *irc, const char *text, void (*cb)(void *, bool), void *arg)
 {
 	struct irc_post *p;
 	char *plain;
@@ -1676,21 +1688,20 @@ irc_post_staff(struct irc *irc, const char *text, void (*cb)(void *, bool),
 	p->arg = arg;
 	p->refs = 1;
 	plain = text_render_plain(text);
-	n = irc_say(irc, "PRIVMSG", irc_staff_chan(irc)->name, "", plain, 0,
-	    p);
+	n = irc_say(irc, "PRIVMSG", irc_staff_chan(irc)->name, "", plain, 0, p);
 	free(plain);
 	if (n <= 0) {
 		free(p);
 		return -1;
 	}
-	p->refs--;	/* the lines hold it now */
+	p->refs--; /* the lines hold it now */
 	irc_pump(irc);
 	return 0;
 }
 
 int
-irc_channel_set(struct irc *irc, const char *name, bool join, char *why,
-    size_t whylen)
+irc_channel_set(
+    struct irc *irc, const char *name, bool join, char *why, size_t whylen)
 {
 	struct irc_chan *c;
 
@@ -1717,8 +1728,8 @@ irc_channel_set(struct irc *irc, const char *name, bool join, char *why,
 		return 0;
 	}
 	if (c == NULL) {
-		irc->chans = xreallocarray(irc->chans, irc->nchans + 1,
-		    sizeof(*irc->chans));
+		irc->chans = xreallocarray(
+		    irc->chans, irc->nchans + 1, sizeof(*irc->chans));
 		c = &irc->chans[irc->nchans++];
 		memset(c, 0, sizeof(*c));
 		c->name = xstrdup(name);
@@ -1740,16 +1751,16 @@ irc_status(const struct irc *irc, struct buf *b)
 
 	buf_addf(b, "IRC: %s", irc_state_names[irc->state]);
 	if (irc->state == IRC_ST_READY) {
-		buf_addf(b, " as %s to %s", irc->nick,
-		    irc_conn_describe(irc->conn));
+		buf_addf(
+		    b, " as %s to %s", irc->nick, irc_conn_describe(irc->conn));
 		if (irc->lag_ms >= 0)
 			buf_addf(b, ", lag %ld ms", irc->lag_ms);
 	}
 	buf_addf(b, ", queue %zu", irc_out_depth(irc->out));
 	for (i = 0; i < irc->nchans; i++) {
 		buf_addf(b, "%s%s%s", first ? ", channels: " : " ",
-		    irc->chans[i].name, irc->chans[i].joined ? "" :
-		    " (not joined)");
+		    irc->chans[i].name,
+		    irc->chans[i].joined ? "" : " (not joined)");
 		first = false;
 	}
 }

@@ -23,25 +23,25 @@ struct conf;
 struct irc;
 
 /* Starts connecting at once.  Never NULL. */
-struct irc	*irc_new(struct loop *, const struct conf *, message_handler,
-		    void *arg);
+struct irc *irc_new(
+    struct loop *, const struct conf *, message_handler, void *arg);
 /* Drops the connection without a QUIT and frees everything. */
-void		 irc_free(struct irc *);
+void irc_free(struct irc *);
 
 /*
  * Applies a new config without reconnecting: joins and parts channels,
  * changes nick, adopts new flood limits.  Server, port, TLS and SASL
  * changes take effect at the next connection (logged).
  */
-void		 irc_reload(struct irc *, const struct conf *);
+void irc_reload(struct irc *, const struct conf *);
 
 /*
  * Sends QUIT with reason (may be NULL) and stops reconnecting.
  * irc_is_stopped turns true once the server closed the link, or at once
  * when there was no connection.
  */
-void		 irc_quit(struct irc *, const char *reason);
-bool		 irc_is_stopped(const struct irc *);
+void irc_quit(struct irc *, const char *reason);
+bool irc_is_stopped(const struct irc *);
 
 /*
  * Queues neutral text (rendered, sanitised, split) for the staff channel.
@@ -51,9 +51,9 @@ bool		 irc_is_stopped(const struct irc *);
  * (no cb) when not connected and joined to the staff channel, or when
  * the queue is full.
  */
-int		 irc_post_staff(struct irc *, const char *text,
-		    void (*cb)(void *arg, bool ok), void *arg);
-bool		 irc_staff_ready(const struct irc *);
+int irc_post_staff(
+    struct irc *, const char *text, void (*cb)(void *arg, bool ok), void *arg);
+bool irc_staff_ready(const struct irc *);
 
 /*
  * Joins (join true) or parts a channel at an admin's request; it stays
@@ -61,11 +61,11 @@ bool		 irc_staff_ready(const struct irc *);
  * channel list again.  Returns 0, or -1 with the reason in why (which may
  * also hold a note on success).
  */
-int		 irc_channel_set(struct irc *, const char *channel, bool join,
-		    char *why, size_t whylen);
+int irc_channel_set(
+    struct irc *, const char *channel, bool join, char *why, size_t whylen);
 
 /* Appends a one-paragraph summary for !status: state, nick, lag, queue,
  * channels. */
-void		 irc_status(const struct irc *, struct buf *);
+void irc_status(const struct irc *, struct buf *);
 
 #endif

@@ -52,7 +52,7 @@ void
 log_emit(enum log_level lvl, const char *module, int with_errno,
     const char *fmt, ...)
 {
-	static const char *names[] = { "warn", "info", "debug" };
+	static const char *names[] = {"warn", "info", "debug"};
 	int saved_errno = errno;
 	va_list ap;
 

@@ -19,30 +19,30 @@
 #define LOOP_SOURCES_MAX 16
 
 struct loop_fd {
-	int		 events;
-	loop_fd_cb	 cb;
-	void		*arg;
-	bool		 used;
+	int events;
+	loop_fd_cb cb;
+	void *arg;
+	bool used;
 };
 
 struct loop_timer {
-	uint64_t	 id;
-	int64_t		 due;
-	loop_timer_cb	 cb;
-	void		*arg;
+	uint64_t id;
+	int64_t due;
+	loop_timer_cb cb;
+	void *arg;
 };
 
 struct loop {
-	struct loop_fd		 fds[FD_SETSIZE];
-	int			 maxfd;
-	struct loop_timer	*timers;
-	size_t			 ntimers, timers_cap;
-	uint64_t		 next_timer_id;
-	struct loop_source	 sources[LOOP_SOURCES_MAX];
-	bool			 source_used[LOOP_SOURCES_MAX];
-	loop_signal_cb		 sig_cb;
-	void			*sig_arg;
-	bool			 running;
+	struct loop_fd fds[FD_SETSIZE];
+	int maxfd;
+	struct loop_timer *timers;
+	size_t ntimers, timers_cap;
+	uint64_t next_timer_id;
+	struct loop_source sources[LOOP_SOURCES_MAX];
+	bool source_used[LOOP_SOURCES_MAX];
+	loop_signal_cb sig_cb;
+	void *sig_arg;
+	bool running;
 };
 
 static volatile sig_atomic_t loop_sig_flags[LOOP_SIG_COUNT];
@@ -92,7 +92,7 @@ loop_fd_add(struct loop *l, int fd, int events, loop_fd_cb cb, void *arg)
 		log_warnx("descriptor %d out of range", fd);
 		return -1;
 	}
-	l->fds[fd] = (struct loop_fd){ events, cb, arg, true };
+	l->fds[fd] = (struct loop_fd){events, cb, arg, true};
 	if (fd > l->maxfd)
 		l->maxfd = fd;
 	return 0;
@@ -122,8 +122,8 @@ loop_timer_add(struct loop *l, long ms, loop_timer_cb cb, void *arg)
 
 	if (l->ntimers == l->timers_cap) {
 		l->timers_cap = l->timers_cap ? l->timers_cap * 2 : 8;
-		l->timers = xreallocarray(l->timers, l->timers_cap,
-		    sizeof(*l->timers));
+		l->timers =
+		    xreallocarray(l->timers, l->timers_cap, sizeof(*l->timers));
 	}
 	t = &l->timers[l->ntimers++];
 	t->id = l->next_timer_id++;
@@ -285,16 +285,16 @@ loop_run(struct loop *l)
 			if (!l->source_used[i])
 				continue;
 			if (l->sources[i].fdset != NULL)
-				l->sources[i].fdset(l->sources[i].arg, &rd,
-				    &wr, &maxfd);
+				l->sources[i].fdset(
+				    l->sources[i].arg, &rd, &wr, &maxfd);
 			if (l->sources[i].timeout_ms != NULL) {
-				t = l->sources[i].timeout_ms(
-				    l->sources[i].arg);
+				t = l->sources[i].timeout_ms(l->sources[i].arg);
 				if (t >= 0 && (wait < 0 || t < wait))
 					wait = t;
 			}
 		}
-		/* A wake-up at least every second bounds any missed deadline. */
+		/* A wake-up at least every second bounds any missed deadline.
+		 */
 		if (wait < 0 || wait > 1000)
 			wait = 1000;
 		tv.tv_sec = wait / 1000;
@@ -311,7 +311,8 @@ loop_run(struct loop *l)
 
 			if (!l->fds[fd].used)
 				continue;
-			if ((l->fds[fd].events & LOOP_READ) && FD_ISSET(fd, &rd))
+			if ((l->fds[fd].events & LOOP_READ) &&
+			    FD_ISSET(fd, &rd))
 				ev |= LOOP_READ;
 			if ((l->fds[fd].events & LOOP_WRITE) &&
 			    FD_ISSET(fd, &wr))
@@ -324,8 +325,8 @@ loop_run(struct loop *l)
 		}
 		for (i = 0; i < LOOP_SOURCES_MAX; i++)
 			if (l->source_used[i] && l->sources[i].process != NULL)
-				l->sources[i].process(l->sources[i].arg, &rd,
-				    &wr);
+				l->sources[i].process(
+				    l->sources[i].arg, &rd, &wr);
 	}
 	return 0;
 }

@@ -27,9 +27,11 @@
 static void
 usage(FILE *fp)
 {
-	fprintf(fp, "usage: intakebot [-v] [-c FILE] [--check | --console]\n"
+	fprintf(fp,
+	    "usage: intakebot [-v] [-c FILE] [--check | --console]\n"
 	    "       intakebot [-v] [-c FILE] --test-destinations\n"
-	    "       intakebot [-c FILE] --export-consults | --purge-consults DAYS\n"
+	    "       intakebot [-c FILE] --export-consults | --purge-consults "
+	    "DAYS\n"
 	    "       intakebot --version | --help\n"
 	    "\n"
 	    "  -c, --config FILE  configuration file (default %s)\n"
@@ -38,12 +40,14 @@ usage(FILE *fp)
 	    "      --test-destinations\n"
 	    "                     post a test message to every staff webhook\n"
 	    "      --export-consults\n"
-	    "                     print every consultation request as JSON lines\n"
+	    "                     print every consultation request as JSON "
+	    "lines\n"
 	    "      --purge-consults DAYS\n"
 	    "                     delete closed requests older than DAYS days\n"
 	    "  -v, --verbose      debug logging\n"
 	    "      --version      print the version and exit\n"
-	    "      --help         print this help and exit\n", INTAKEBOT_CONF);
+	    "      --help         print this help and exit\n",
+	    INTAKEBOT_CONF);
 }
 
 /* --export-consults and --purge-consults: the store without the bot. */
@@ -79,8 +83,8 @@ check(const char *path)
 
 	diag_init(&d);
 	if ((c = conf_load(path, &d)) != NULL) {
-		if ((t = content_load(c->content_dir, router_reserved(),
-		    &d)) != NULL) {
+		if ((t = content_load(c->content_dir, router_reserved(), &d)) !=
+		    NULL) {
 			printf("configuration OK\n");
 			rc = 0;
 			content_free(t);
@@ -95,21 +99,28 @@ check(const char *path)
 int
 main(int argc, char *argv[])
 {
-	enum { OPT_CHECK = 256, OPT_CONSOLE, OPT_VERSION, OPT_HELP,
-	    OPT_TEST_DEST, OPT_EXPORT, OPT_PURGE };
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "check", no_argument, NULL, OPT_CHECK },
-		{ "console", no_argument, NULL, OPT_CONSOLE },
-		{ "test-destinations", no_argument, NULL, OPT_TEST_DEST },
-		{ "export-consults", no_argument, NULL, OPT_EXPORT },
-		{ "purge-consults", required_argument, NULL, OPT_PURGE },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "version", no_argument, NULL, OPT_VERSION },
-		{ "help", no_argument, NULL, OPT_HELP },
-		{ NULL, 0, NULL, 0 },
+	enum {
+		OPT_CHECK = 256,
+		OPT_CONSOLE,
+		OPT_VERSION,
+		OPT_HELP,
+		OPT_TEST_DEST,
+		OPT_EXPORT,
+		OPT_PURGE
 	};
-	struct bot_options bo = { INTAKEBOT_CONF, false, 0 };
+	static const struct option opts[] = {
+	    {"config", required_argument, NULL, 'c'},
+	    {"check", no_argument, NULL, OPT_CHECK},
+	    {"console", no_argument, NULL, OPT_CONSOLE},
+	    {"test-destinations", no_argument, NULL, OPT_TEST_DEST},
+	    {"export-consults", no_argument, NULL, OPT_EXPORT},
+	    {"purge-consults", required_argument, NULL, OPT_PURGE},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"version", no_argument, NULL, OPT_VERSION},
+	    {"help", no_argument, NULL, OPT_HELP},
+	    {NULL, 0, NULL, 0},
+	};
+	struct bot_options bo = {INTAKEBOT_CONF, false, 0};
 	struct bot *b;
 	bool do_check = false, do_test_dest = false, do_export = false;
 	int purge_days = -1;
@@ -140,7 +151,8 @@ main(int argc, char *argv[])
 			purge_days = (int)strtol(optarg, &end, 10);
 			if (*optarg == '\0' || *end != '\0' || purge_days < 0 ||
 			    purge_days > 36500) {
-				fprintf(stderr, "intakebot: --purge-consults "
+				fprintf(stderr,
+				    "intakebot: --purge-consults "
 				    "takes a number of days\n");
 				return 2;
 			}

@@ -18,8 +18,8 @@ replies_init(struct replies *rs)
 }
 
 struct reply *
-replies_add(struct replies *rs, enum reply_to to, const char *text,
-    const char *link)
+replies_add(
+    struct replies *rs, enum reply_to to, const char *text, const char *link)
 {
 	struct reply *r;
 

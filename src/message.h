@@ -17,22 +17,22 @@
 #define MESSAGE_TEXT_MAX 4096
 
 struct message {
-	const char	*adapter;	/* "console", "irc", "mattermost", ... */
-	const char	*network;	/* IRC network or platform team; may be NULL */
-	const char	*channel;	/* NULL in a private conversation */
-	const char	*sender;	/* display name or nick */
-	const char	*sender_id;	/* stable id (nick!user@host, user id) */
-	const char	*account;	/* services account, NULL if unknown */
-	const char	*text;
-	bool		 is_private;
-	bool		 is_staff;	/* sent from a staff channel or route */
-	bool		 is_admin;	/* sender authenticated as an admin */
-	bool		 addressed;	/* "intakebot: ..." or a slash command */
+	const char *adapter;   /* "console", "irc", "mattermost", ... */
+	const char *network;   /* IRC network or platform team; may be NULL */
+	const char *channel;   /* NULL in a private conversation */
+	const char *sender;    /* display name or nick */
+	const char *sender_id; /* stable id (nick!user@host, user id) */
+	const char *account;   /* services account, NULL if unknown */
+	const char *text;
+	bool is_private;
+	bool is_staff;  /* sent from a staff channel or route */
+	bool is_admin;  /* sender authenticated as an admin */
+	bool addressed; /* "intakebot: ..." or a slash command */
 };
 
 enum reply_to {
-	REPLY_HERE,		/* where the message came from */
-	REPLY_PRIVATE		/* privately to the sender (NOTICE, ephemeral) */
+	REPLY_HERE,   /* where the message came from */
+	REPLY_PRIVATE /* privately to the sender (NOTICE, ephemeral) */
 };
 
 /*
@@ -41,32 +41,32 @@ enum reply_to {
  * set, is shown last after the adapter's own cut of a long body.
  */
 struct reply {
-	enum reply_to	 to;
-	char		*text;
-	char		*link;
-	bool		 is_long;	/* a "more" body: line cap applies */
-	struct reply	*next;
+	enum reply_to to;
+	char *text;
+	char *link;
+	bool is_long; /* a "more" body: line cap applies */
+	struct reply *next;
 };
 
 struct replies {
-	struct reply	*head;
-	struct reply	**tail;
-	int		 count;
+	struct reply *head;
+	struct reply **tail;
+	int count;
 };
 
 /*
  * What an adapter calls with each message: the handler routes it and
  * fills out, which the adapter renders and frees with replies_reset.
  */
-typedef void	(*message_handler)(void *arg, const struct message *,
-		    struct replies *out);
+typedef void (*message_handler)(
+    void *arg, const struct message *, struct replies *out);
 
-void	replies_init(struct replies *);
+void replies_init(struct replies *);
 /* Appends a reply; text and link are copied.  link may be NULL. */
-struct reply *replies_add(struct replies *, enum reply_to, const char *text,
-	    const char *link);
+struct reply *replies_add(
+    struct replies *, enum reply_to, const char *text, const char *link);
 struct reply *replies_addf(struct replies *, enum reply_to, const char *fmt,
-	    ...) __attribute__((format(printf, 3, 4)));
-void	replies_reset(struct replies *);
+    ...) __attribute__((format(printf, 3, 4)));
+void replies_reset(struct replies *);
 
 #endif

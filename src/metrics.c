@@ -9,28 +9,28 @@
 #include "metrics.h"
 #include "xmalloc.h"
 
-#define METRICS_MAX	512
-#define HEALTH_MAX	16
+#define METRICS_MAX 512
+#define HEALTH_MAX 16
 
 struct metrics_series {
-	char	*name;
-	char	*labels;
-	int64_t	 value;
+	char *name;
+	char *labels;
+	int64_t value;
 };
 
 struct metrics_meta {
-	char	*name;
-	char	*type;
-	char	*help;
+	char *name;
+	char *type;
+	char *help;
 };
 
-static struct metrics_series	metrics_series[METRICS_MAX];
-static size_t			metrics_nseries;
-static struct metrics_meta	metrics_meta[METRICS_MAX];
-static size_t			metrics_nmeta;
-static char			*health_name[HEALTH_MAX];
-static char			*health_state[HEALTH_MAX];
-static size_t			health_n;
+static struct metrics_series metrics_series[METRICS_MAX];
+static size_t metrics_nseries;
+static struct metrics_meta metrics_meta[METRICS_MAX];
+static size_t metrics_nmeta;
+static char *health_name[HEALTH_MAX];
+static char *health_state[HEALTH_MAX];
+static size_t health_n;
 
 static struct metrics_series *
 metrics_find(const char *name, const char *labels, int create)
@@ -133,13 +133,13 @@ metrics_render_prometheus(struct buf *b)
 		printed = 0;
 		for (k = 0; k < i; k++)
 			if (strcmp(metrics_series[k].name,
-			    metrics_series[i].name) == 0)
+			        metrics_series[i].name) == 0)
 				printed = 1;
 		if (printed)
 			continue;
 		for (k = 0; k < metrics_nmeta; k++) {
 			if (strcmp(metrics_meta[k].name,
-			    metrics_series[i].name) != 0)
+			        metrics_series[i].name) != 0)
 				continue;
 			buf_addf(b, "# HELP %s %s\n# TYPE %s %s\n",
 			    metrics_meta[k].name, metrics_meta[k].help,
@@ -148,7 +148,7 @@ metrics_render_prometheus(struct buf *b)
 		/* The exposition format wants a family's series together. */
 		for (k = i; k < metrics_nseries; k++) {
 			if (strcmp(metrics_series[k].name,
-			    metrics_series[i].name) != 0)
+			        metrics_series[i].name) != 0)
 				continue;
 			if (metrics_series[k].labels[0] != '\0')
 				buf_addf(b, "%s{%s} %lld\n",
@@ -156,8 +156,7 @@ metrics_render_prometheus(struct buf *b)
 				    metrics_series[k].labels,
 				    (long long)metrics_series[k].value);
 			else
-				buf_addf(b, "%s %lld\n",
-				    metrics_series[k].name,
+				buf_addf(b, "%s %lld\n", metrics_series[k].name,
 				    (long long)metrics_series[k].value);
 		}
 	}
@@ -170,8 +169,8 @@ metrics_render_health(struct buf *b)
 
 	buf_addstr(b, "{\"status\":\"ok\",\"adapters\":{");
 	for (i = 0; i < health_n; i++)
-		buf_addf(b, "%s\"%s\":\"%s\"", i > 0 ? "," : "",
-		    health_name[i], health_state[i]);
+		buf_addf(b, "%s\"%s\":\"%s\"", i > 0 ? "," : "", health_name[i],
+		    health_state[i]);
 	buf_addstr(b, "}}");
 }
 

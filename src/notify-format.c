@@ -19,26 +19,26 @@
 #include "text.h"
 #include "xmalloc.h"
 
-#define NF_TRUNCATED	" [truncated]"
+#define NF_TRUNCATED " [truncated]"
 #define NF_WHY_TOKEN_MAX 64
 
 static const struct {
-	const char			*name;
-	struct notify_format_limits	 lim;
+	const char *name;
+	struct notify_format_limits lim;
 } nf_kinds[NOTIFY_KIND_COUNT] = {
-	/* 16383 runes per post; rate limiting off unless enabled (10/s). */
-	[NOTIFY_KIND_MATTERMOST] = { "mattermost", { 16383, 0, 600, 10 } },
-	/* 40000 characters, about one message a second per webhook. */
-	[NOTIFY_KIND_SLACK] = { "slack", { 40000, 0, 60, 3 } },
-	/* Message_MaxAllowedSize 5000; REST limiter 10 calls per minute. */
-	[NOTIFY_KIND_ROCKETCHAT] = { "rocketchat", { 5000, 0, 10, 1 } },
-	/* 28 KB per payload; 4 per second and 60 per 30 s. */
-	[NOTIFY_KIND_TEAMS] = { "teams", { 0, 27000, 120, 4 } },
-	/* 2000 characters of content; about 5 requests per 2 s. */
-	[NOTIFY_KIND_DISCORD] = { "discord", { 2000, 0, 150, 5 } },
-	/* 32000 bytes per message; about one write a second per space. */
-	[NOTIFY_KIND_GOOGLECHAT] = { "googlechat", { 0, 32000, 60, 1 } },
-	[NOTIFY_KIND_WEBHOOK] = { "webhook", { 0, 65536, 60, 5 } },
+    /* 16383 runes per post; rate limiting off unless enabled (10/s). */
+    [NOTIFY_KIND_MATTERMOST] = {"mattermost", {16383, 0, 600, 10}},
+    /* 40000 characters, about one message a second per webhook. */
+    [NOTIFY_KIND_SLACK] = {"slack", {40000, 0, 60, 3}},
+    /* Message_MaxAllowedSize 5000; REST limiter 10 calls per minute. */
+    [NOTIFY_KIND_ROCKETCHAT] = {"rocketchat", {5000, 0, 10, 1}},
+    /* 28 KB per payload; 4 per second and 60 per 30 s. */
+    [NOTIFY_KIND_TEAMS] = {"teams", {0, 27000, 120, 4}},
+    /* 2000 characters of content; about 5 requests per 2 s. */
+    [NOTIFY_KIND_DISCORD] = {"discord", {2000, 0, 150, 5}},
+    /* 32000 bytes per message; about one write a second per space. */
+    [NOTIFY_KIND_GOOGLECHAT] = {"googlechat", {0, 32000, 60, 1}},
+    [NOTIFY_KIND_WEBHOOK] = {"webhook", {0, 65536, 60, 5}},
 };
 
 int
@@ -118,15 +118,17 @@ nf_json_string(struct json_object *o)
 	const char *s;
 	struct buf b;
 
-	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-	    JSON_C_TO_STRING_NOSLASHESCAPE);
+	s = json_object_to_json_string_ext(
+	    o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	buf_init(&b, 0);
 	for (; *s != '\0'; s++) {
-		if ((unsigned char)s[0] == 0xe2 && (unsigned char)s[1] == 0x80 &&
+		if ((unsigned char)s[0] == 0xe2 &&
+		    (unsigned char)s[1] == 0x80 &&
 		    ((unsigned char)s[2] == 0xa8 ||
-		    (unsigned char)s[2] == 0xa9)) {
-			buf_addstr(&b, (unsigned char)s[2] == 0xa8 ?
-			    "\\u2028" : "\\u2029");
+		        (unsigned char)s[2] == 0xa9)) {
+			buf_addstr(&b,
+			    (unsigned char)s[2] == 0xa8 ? "\\u2028"
+			                                : "\\u2029");
 			s += 2;
 		} else
 			buf_add(&b, s, 1);
@@ -144,8 +146,8 @@ nf_payload(enum notify_kind k, const char *text)
 	o = json_object_new_object();
 	switch (k) {
 	case NOTIFY_KIND_DISCORD:
-		json_object_object_add(o, "content",
-		    json_object_new_string(text));
+		json_object_object_add(
+		    o, "content", json_object_new_string(text));
 		am = json_object_new_object();
 		json_object_object_add(am, "parse", json_object_new_array());
 		json_object_object_add(o, "allowed_mentions", am);
@@ -153,35 +155,37 @@ nf_payload(enum notify_kind k, const char *text)
 	case NOTIFY_KIND_TEAMS:
 		/* The Adaptive Card envelope that Workflows expects. */
 		tb = json_object_new_object();
-		json_object_object_add(tb, "type",
-		    json_object_new_string("TextBlock"));
-		json_object_object_add(tb, "text", json_object_new_string(text));
+		json_object_object_add(
+		    tb, "type", json_object_new_string("TextBlock"));
+		json_object_object_add(
+		    tb, "text", json_object_new_string(text));
 		json_object_object_add(tb, "wrap", json_object_new_boolean(1));
 		body = json_object_new_array();
 		json_object_array_add(body, tb);
 		card = json_object_new_object();
-		json_object_object_add(card, "$schema", json_object_new_string(
-		    "http://adaptivecards.io/schemas/adaptive-card.json"));
-		json_object_object_add(card, "type",
-		    json_object_new_string("AdaptiveCard"));
-		json_object_object_add(card, "version",
-		    json_object_new_string("1.2"));
+		json_object_object_add(card, "$schema",
+		    json_object_new_string(
+		        "http://adaptivecards.io/schemas/adaptive-card.json"));
+		json_object_object_add(
+		    card, "type", json_object_new_string("AdaptiveCard"));
+		json_object_object_add(
+		    card, "version", json_object_new_string("1.2"));
 		json_object_object_add(card, "body", body);
 		att = json_object_new_object();
 		json_object_object_add(att, "contentType",
 		    json_object_new_string(
-		    "application/vnd.microsoft.card.adaptive"));
+		        "application/vnd.microsoft.card.adaptive"));
 		json_object_object_add(att, "content", card);
 		arr = json_object_new_array();
 		json_object_array_add(arr, att);
-		json_object_object_add(o, "type",
-		    json_object_new_string("message"));
+		json_object_object_add(
+		    o, "type", json_object_new_string("message"));
 		json_object_object_add(o, "attachments", arr);
 		break;
 	case NOTIFY_KIND_WEBHOOK:
 		json_object_object_add(o, "text", json_object_new_string(text));
-		json_object_object_add(o, "source",
-		    json_object_new_string("intakebot"));
+		json_object_object_add(
+		    o, "source", json_object_new_string("intakebot"));
 		break;
 	default:
 		json_object_object_add(o, "text", json_object_new_string(text));
@@ -229,10 +233,11 @@ nf_split(const char *text, size_t maxcp, size_t maxb, char **parts)
 		if (n == NOTIFY_FORMAT_PARTS_MAX - 1 &&
 		    nf_split_at(p, len, maxcp, maxb) < len) {
 			/* The last part allowed: cut it and say so. */
-			cut = nf_split_at(p, len, maxcp > mlen ? maxcp - mlen :
-			    1, maxb > mlen ? maxb - mlen : maxb);
-			parts[n++] = xasprintf("%.*s%s", (int)cut, p,
-			    NF_TRUNCATED);
+			cut =
+			    nf_split_at(p, len, maxcp > mlen ? maxcp - mlen : 1,
+			        maxb > mlen ? maxb - mlen : maxb);
+			parts[n++] =
+			    xasprintf("%.*s%s", (int)cut, p, NF_TRUNCATED);
 			break;
 		}
 		cut = nf_split_at(p, len, maxcp, maxb);
@@ -256,8 +261,9 @@ notify_format_payloads(enum notify_kind k, const char *text, char ***parts)
 	bool fits = false;
 
 	neutral = text_neutralize_mentions(text[0] != '\0' ? text : "(empty)");
-	maxcp = lim->max_chars ? lim->max_chars : (lim->max_payload ?
-	    lim->max_payload : SIZE_MAX);
+	maxcp = lim->max_chars
+	    ? lim->max_chars
+	    : (lim->max_payload ? lim->max_payload : SIZE_MAX);
 	maxb = lim->max_payload;
 	out = xcalloc(NOTIFY_FORMAT_PARTS_MAX, sizeof(*out));
 	/*
@@ -271,7 +277,8 @@ notify_format_payloads(enum notify_kind k, const char *text, char ***parts)
 		fits = true;
 		for (i = 0; i < n; i++) {
 			r = nf_render(k, split[i]);
-			if (lim->max_chars > 0 && nf_cp_count(r) > lim->max_chars)
+			if (lim->max_chars > 0 &&
+			    nf_cp_count(r) > lim->max_chars)
 				fits = false;
 			out[i] = nf_payload(k, r);
 			if (lim->max_payload > 0 &&
@@ -307,8 +314,8 @@ char *
 notify_format_url(enum notify_kind k, const char *url)
 {
 	if (k == NOTIFY_KIND_DISCORD && strstr(url, "wait=") == NULL)
-		return xasprintf("%s%swait=true", url,
-		    strchr(url, '?') != NULL ? "&" : "?");
+		return xasprintf(
+		    "%s%swait=true", url, strchr(url, '?') != NULL ? "&" : "?");
 	return xstrdup(url);
 }
 
@@ -319,8 +326,7 @@ notify_format_url(enum notify_kind k, const char *url)
  * text we posted, echoed back, so it never reaches a log.
  */
 static bool
-nf_safe_token(const char *s, size_t len, bool spaces, char *out,
-    size_t outlen)
+nf_safe_token(const char *s, size_t len, bool spaces, char *out, size_t outlen)
 {
 	size_t i;
 
@@ -370,7 +376,7 @@ nf_json_parse(const char *body, size_t len)
 static bool
 nf_json_error(struct json_object *o, char *out, size_t outlen)
 {
-	static const char *keys[] = { "error", "id", "status", "message" };
+	static const char *keys[] = {"error", "id", "status", "message"};
 	struct json_object *v, *e;
 	const char *s;
 	size_t i;
@@ -422,9 +428,9 @@ nf_by_status(long status)
 static bool
 nf_slack_transient(const char *code)
 {
-	static const char *codes[] = { "rollup_error", "rate_limited",
+	static const char *codes[] = {"rollup_error", "rate_limited",
 	    "ratelimited", "internal_error", "service_unavailable",
-	    "request_timeout", "fatal_error" };
+	    "request_timeout", "fatal_error"};
 	size_t i;
 
 	for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
@@ -435,9 +441,8 @@ nf_slack_transient(const char *code)
 
 /* The verdict on a 2xx answer, whose body may still carry a failure. */
 static enum notify_verdict
-nf_classify_2xx(enum notify_kind k, long status, const char *body,
-    size_t len, struct json_object *js, long *wait_ms, char *why,
-    size_t whylen)
+nf_classify_2xx(enum notify_kind k, long status, const char *body, size_t len,
+    struct json_object *js, long *wait_ms, char *why, size_t whylen)
 {
 	struct json_object *v;
 	char tok[NF_WHY_TOKEN_MAX + 1];
@@ -451,24 +456,27 @@ nf_classify_2xx(enum notify_kind k, long status, const char *body,
 		if (!nf_safe_token(body, len, false, tok, sizeof(tok))) {
 			if (len == 0 || strspn(body, " \t\r\n") == len)
 				return NOTIFY_VERDICT_OK;
-			snprintf(why, whylen, "HTTP %ld with an unexpected body",
-			    status);
+			snprintf(why, whylen,
+			    "HTTP %ld with an unexpected body", status);
 			return NOTIFY_VERDICT_FAIL;
 		}
 		if (strcmp(tok, "ok") == 0)
 			return NOTIFY_VERDICT_OK;
 		snprintf(why, whylen, "HTTP %ld, error %s", status, tok);
-		return nf_slack_transient(tok) ? NOTIFY_VERDICT_RETRY :
-		    NOTIFY_VERDICT_FAIL;
+		return nf_slack_transient(tok) ? NOTIFY_VERDICT_RETRY
+		                               : NOTIFY_VERDICT_FAIL;
 	case NOTIFY_KIND_ROCKETCHAT:
-		if (js == NULL || !json_object_object_get_ex(js, "success", &v) ||
+		if (js == NULL ||
+		    !json_object_object_get_ex(js, "success", &v) ||
 		    !json_object_is_type(v, json_type_boolean) ||
 		    json_object_get_boolean(v))
 			return NOTIFY_VERDICT_OK;
 		if (nf_json_error(js, tok, sizeof(tok)))
-			snprintf(why, whylen, "HTTP %ld, error %s", status, tok);
+			snprintf(
+			    why, whylen, "HTTP %ld, error %s", status, tok);
 		else
-			snprintf(why, whylen, "HTTP %ld, success false", status);
+			snprintf(
+			    why, whylen, "HTTP %ld, success false", status);
 		if (nf_icontains(tok, strlen(tok), "too-many") ||
 		    nf_icontains(tok, strlen(tok), "rate"))
 			return NOTIFY_VERDICT_RETRY;
@@ -493,19 +501,24 @@ nf_classify_2xx(enum notify_kind k, long status, const char *body,
 				*wait_ms = 10000;
 				return NOTIFY_VERDICT_RETRY;
 			}
-			return nf_by_status(code) == NOTIFY_VERDICT_RETRY ?
-			    NOTIFY_VERDICT_RETRY : NOTIFY_VERDICT_FAIL;
+			return nf_by_status(code) == NOTIFY_VERDICT_RETRY
+			    ? NOTIFY_VERDICT_RETRY
+			    : NOTIFY_VERDICT_FAIL;
 		}
 		if (nf_icontains(body, len, "bad request") ||
 		    nf_icontains(body, len, "is required")) {
-			snprintf(why, whylen, "HTTP %ld, Teams rejected the "
-			    "payload", status);
+			snprintf(why, whylen,
+			    "HTTP %ld, Teams rejected the "
+			    "payload",
+			    status);
 			return NOTIFY_VERDICT_FAIL;
 		}
 		if (nf_icontains(body, len, "failed") ||
 		    nf_icontains(body, len, "error")) {
-			snprintf(why, whylen, "HTTP %ld, Teams reported a "
-			    "failure", status);
+			snprintf(why, whylen,
+			    "HTTP %ld, Teams reported a "
+			    "failure",
+			    status);
 			return NOTIFY_VERDICT_RETRY;
 		}
 		return NOTIFY_VERDICT_OK;
@@ -515,7 +528,8 @@ nf_classify_2xx(enum notify_kind k, long status, const char *body,
 				snprintf(why, whylen, "HTTP %ld, error %s",
 				    status, tok);
 			else
-				snprintf(why, whylen, "HTTP %ld, error", status);
+				snprintf(
+				    why, whylen, "HTTP %ld, error", status);
 			return NOTIFY_VERDICT_FAIL;
 		}
 		return NOTIFY_VERDICT_OK;
@@ -554,9 +568,10 @@ notify_format_classify(enum notify_kind k, long status, const char *body,
 		    status);
 	if (verdict == NOTIFY_VERDICT_RETRY) {
 		/* Discord: {"retry_after": 64.57, "global": false} */
-		if (js != NULL && json_object_object_get_ex(js, "retry_after",
-		    &v) && (json_object_is_type(v, json_type_double) ||
-		    json_object_is_type(v, json_type_int))) {
+		if (js != NULL &&
+		    json_object_object_get_ex(js, "retry_after", &v) &&
+		    (json_object_is_type(v, json_type_double) ||
+		        json_object_is_type(v, json_type_int))) {
 			ra = json_object_get_double(v);
 			if (ra >= 0 && ra < 86400.0 * 7)
 				*wait_ms = (long)(ra * 1000.0 + 0.5);
@@ -585,8 +600,8 @@ nf_days_from_civil(int64_t y, int m, int d)
 static int
 nf_month(const char *s)
 {
-	static const char *months[] = { "Jan", "Feb", "Mar", "Apr", "May",
-	    "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	static const char *months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 	int i;
 
 	for (i = 0; i < 12; i++)
@@ -601,23 +616,30 @@ notify_format_http_date(const char *s, time_t *out)
 	char wd[16], mon[4];
 	int d, m, y, hh, mm, ss, n = 0;
 
-	if (sscanf(s, "%15[A-Za-z], %2d %3s %4d %2d:%2d:%2d GMT%n", wd, &d,
-	    mon, &y, &hh, &mm, &ss, &n) == 7 && n > 0) {
+	if (sscanf(s, "%15[A-Za-z], %2d %3s %4d %2d:%2d:%2d GMT%n", wd, &d, mon,
+	        &y, &hh, &mm, &ss, &n) == 7 &&
+	    n > 0) {
 		/* IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT */
-	} else if ((n = 0, sscanf(s, "%15[A-Za-z], %2d-%3s-%2d %2d:%2d:%2d "
-	    "GMT%n", wd, &d, mon, &y, &hh, &mm, &ss, &n)) == 7 && n > 0) {
+	} else if ((n = 0,
+	               sscanf(s,
+	                   "%15[A-Za-z], %2d-%3s-%2d %2d:%2d:%2d "
+	                   "GMT%n",
+	                   wd, &d, mon, &y, &hh, &mm, &ss, &n)) == 7 &&
+	    n > 0) {
 		/* RFC 850: Sunday, 06-Nov-94 08:49:37 GMT */
 		y += y < 70 ? 2000 : 1900;
-	} else if ((n = 0, sscanf(s, "%15[A-Za-z] %3s %2d %2d:%2d:%2d %4d%n",
-	    wd, mon, &d, &hh, &mm, &ss, &y, &n)) == 7 && n > 0) {
+	} else if ((n = 0,
+	               sscanf(s, "%15[A-Za-z] %3s %2d %2d:%2d:%2d %4d%n", wd,
+	                   mon, &d, &hh, &mm, &ss, &y, &n)) == 7 &&
+	    n > 0) {
 		/* asctime: Sun Nov  6 08:49:37 1994 */
 	} else
 		return -1;
 	while (s[n] == ' ' || s[n] == '\t')
 		n++;
 	if (s[n] != '\0' || (m = nf_month(mon)) == 0 || d < 1 || d > 31 ||
-	    y < 1970 || y > 9999 || hh > 23 || mm > 59 || ss > 60 ||
-	    hh < 0 || mm < 0 || ss < 0)
+	    y < 1970 || y > 9999 || hh > 23 || mm > 59 || ss > 60 || hh < 0 ||
+	    mm < 0 || ss < 0)
 		return -1;
 	*out = (time_t)(nf_days_from_civil(y, m, d) * 86400 + hh * 3600 +
 	    mm * 60 + ss);

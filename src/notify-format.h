@@ -21,23 +21,23 @@ enum notify_kind {
 	NOTIFY_KIND_TEAMS,
 	NOTIFY_KIND_DISCORD,
 	NOTIFY_KIND_GOOGLECHAT,
-	NOTIFY_KIND_WEBHOOK,	/* [webhook.NAME]: generic JSON */
+	NOTIFY_KIND_WEBHOOK, /* [webhook.NAME]: generic JSON */
 	NOTIFY_KIND_COUNT
 };
 
 /* A platform's limits and posting defaults. */
 struct notify_format_limits {
-	size_t	max_chars;	/* code points of text per post, 0: none */
-	size_t	max_payload;	/* bytes of JSON per post, 0: none */
-	int	rate_per_min;	/* default posts per minute */
-	int	burst;		/* posts allowed back to back */
+	size_t max_chars;   /* code points of text per post, 0: none */
+	size_t max_payload; /* bytes of JSON per post, 0: none */
+	int rate_per_min;   /* default posts per minute */
+	int burst;          /* posts allowed back to back */
 };
 
 /* At most this many posts per item; the rest is cut with a marker. */
-#define NOTIFY_FORMAT_PARTS_MAX	16
+#define NOTIFY_FORMAT_PARTS_MAX 16
 
 /* Maps a conf_platform kind ("slack", "webhook") to *out; 0 or -1. */
-int	notify_format_kind(const char *kind, enum notify_kind *out);
+int notify_format_kind(const char *kind, enum notify_kind *out);
 const char *notify_format_kind_name(enum notify_kind);
 const struct notify_format_limits *notify_format_limits(enum notify_kind);
 
@@ -48,20 +48,20 @@ const struct notify_format_limits *notify_format_limits(enum notify_kind);
  * point boundaries).  Returns the number of parts (>= 1) and sets *parts
  * to an array of strings; the caller frees it with notify_format_free.
  */
-size_t	notify_format_payloads(enum notify_kind, const char *text,
-	    char ***parts);
-void	notify_format_free(char **parts, size_t n);
+size_t notify_format_payloads(
+    enum notify_kind, const char *text, char ***parts);
+void notify_format_free(char **parts, size_t n);
 
 /*
  * The URL actually posted to: Discord gets wait=true so that errors come
  * back instead of a blind 204.  Returns a new string (caller frees).
  */
-char	*notify_format_url(enum notify_kind, const char *url);
+char *notify_format_url(enum notify_kind, const char *url);
 
 enum notify_verdict {
-	NOTIFY_VERDICT_OK,	/* delivered */
-	NOTIFY_VERDICT_RETRY,	/* transient: try again later */
-	NOTIFY_VERDICT_FAIL	/* permanent: do not retry */
+	NOTIFY_VERDICT_OK,    /* delivered */
+	NOTIFY_VERDICT_RETRY, /* transient: try again later */
+	NOTIFY_VERDICT_FAIL   /* permanent: do not retry */
 };
 
 /*
@@ -73,23 +73,23 @@ enum notify_verdict {
  * body itself.
  */
 enum notify_verdict notify_format_classify(enum notify_kind, long status,
-	    const char *body, size_t len, const char *retry_after, time_t now,
-	    long *wait_ms, char *why, size_t whylen);
+    const char *body, size_t len, const char *retry_after, time_t now,
+    long *wait_ms, char *why, size_t whylen);
 
 /*
  * Parses a Retry-After value: delta seconds (a fraction is accepted) or
  * an HTTP date (IMF-fixdate, RFC 850 or asctime).  Returns the wait in
  * milliseconds from now (0 for a date in the past), or -1 when malformed.
  */
-long	notify_format_retry_after(const char *value, time_t now);
+long notify_format_retry_after(const char *value, time_t now);
 
 /* Parses an HTTP date into *out (UTC); 0 or -1. */
-int	notify_format_http_date(const char *s, time_t *out);
+int notify_format_http_date(const char *s, time_t *out);
 
 /*
  * Returns "scheme://host[:port]/…" for url: no user info, path or query,
  * which is where webhook tokens live.  Caller frees.
  */
-char	*notify_format_redact(const char *url);
+char *notify_format_redact(const char *url);
 
 #endif

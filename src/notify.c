@@ -34,74 +34,74 @@
 #define INTAKEBOT_VERSION "0"
 #endif
 
-#define NOTIFY_BODY_MAX		(64 * 1024)	/* answer bytes kept */
-#define NOTIFY_HDR_MAX		64
-#define NOTIFY_BACKOFF_BASE_MS	1000L
-#define NOTIFY_WAIT_MAX_MS	(3600L * 1000)	/* cap on a server's wait */
-#define NOTIFY_CONNECT_MAX_MS	10000L
-#define NOTIFY_WHY_MAX		160
+#define NOTIFY_BODY_MAX (64 * 1024) /* answer bytes kept */
+#define NOTIFY_HDR_MAX 64
+#define NOTIFY_BACKOFF_BASE_MS 1000L
+#define NOTIFY_WAIT_MAX_MS (3600L * 1000) /* cap on a server's wait */
+#define NOTIFY_CONNECT_MAX_MS 10000L
+#define NOTIFY_WHY_MAX 160
 
 struct notify_item {
-	struct notify_item	*next;
-	char			*text;		/* neutral text until parts */
-	char			**parts;	/* payloads, built at first try */
-	size_t			 nparts;
-	size_t			 part;		/* next part to deliver */
-	int			 attempts;	/* failures of this part */
-	int			 retries;	/* failures of the whole item */
-	int64_t			 queued_ms;
-	int64_t			 deadline_ms;	/* 0: never give up */
-	notify_cb		 cb;
-	void			*arg;
-	char			 why[NOTIFY_WHY_MAX - 40];	/* last failure */
+	struct notify_item *next;
+	char *text;   /* neutral text until parts */
+	char **parts; /* payloads, built at first try */
+	size_t nparts;
+	size_t part;  /* next part to deliver */
+	int attempts; /* failures of this part */
+	int retries;  /* failures of the whole item */
+	int64_t queued_ms;
+	int64_t deadline_ms; /* 0: never give up */
+	notify_cb cb;
+	void *arg;
+	char why[NOTIFY_WHY_MAX - 40]; /* last failure */
 };
 
 struct notify_dest {
-	struct notify		*n;
-	char			*name;		/* section name */
-	char			 labels[160];	/* destination="name" */
-	enum notify_kind	 kind;
-	char			*url;		/* as posted; secret */
-	char			*redacted;	/* scheme://host/… for logs */
-	long			 timeout_ms;
-	long			 backoff_max_ms;
-	long			 test_give_up;
+	struct notify *n;
+	char *name;       /* section name */
+	char labels[160]; /* destination="name" */
+	enum notify_kind kind;
+	char *url;      /* as posted; secret */
+	char *redacted; /* scheme://host/… for logs */
+	long timeout_ms;
+	long backoff_max_ms;
+	long test_give_up;
 	/* Token bucket. */
-	double			 tokens, burst, per_ms;
-	int64_t			 refill_ms;
+	double tokens, burst, per_ms;
+	int64_t refill_ms;
 	/* Queue. */
-	struct notify_item	*head, *tail;
-	size_t			 depth;
-	int64_t			 not_before_ms;	/* backoff, server's wait */
-	uint64_t		 timer;
-	bool			 seen;		/* during notify_set_conf */
+	struct notify_item *head, *tail;
+	size_t depth;
+	int64_t not_before_ms; /* backoff, server's wait */
+	uint64_t timer;
+	bool seen; /* during notify_set_conf */
 	/* The request on the wire. */
-	CURL			*easy;
-	struct buf		 body;
-	char			 retry_after[NOTIFY_HDR_MAX];
-	char			 rl_remaining[NOTIFY_HDR_MAX];
-	char			 rl_reset_after[NOTIFY_HDR_MAX];
+	CURL *easy;
+	struct buf body;
+	char retry_after[NOTIFY_HDR_MAX];
+	char rl_remaining[NOTIFY_HDR_MAX];
+	char rl_reset_after[NOTIFY_HDR_MAX];
 };
 
 struct notify {
-	struct loop		*loop;
-	CURLM			*multi;
-	int			 source;
-	struct curl_slist	*headers;
-	struct notify_dest	**dests;
-	size_t			 ndests;
-	size_t			 active;	/* requests on the wire */
-	bool			 nofds;
-	bool			 closing;
-	bool			 draining;
-	void			(*drain_done)(void *);
-	void			*drain_arg;
-	uint64_t		 drain_timer;
+	struct loop *loop;
+	CURLM *multi;
+	int source;
+	struct curl_slist *headers;
+	struct notify_dest **dests;
+	size_t ndests;
+	size_t active; /* requests on the wire */
+	bool nofds;
+	bool closing;
+	bool draining;
+	void (*drain_done)(void *);
+	void *drain_arg;
+	uint64_t drain_timer;
 };
 
 static int notify_curl_users;
 
-static void	notify_dest_run(struct notify_dest *);
+static void notify_dest_run(struct notify_dest *);
 
 bool
 notify_configured(const struct conf *c)
@@ -129,8 +129,8 @@ notify_dest_find(const struct notify *n, const char *name)
 static void
 notify_dest_gauge(struct notify_dest *d)
 {
-	metrics_set("intakebot_notify_queue_depth", d->labels,
-	    (int64_t)d->depth);
+	metrics_set(
+	    "intakebot_notify_queue_depth", d->labels, (int64_t)d->depth);
 }
 
 static long
@@ -162,8 +162,8 @@ notify_item_free(struct notify_item *it)
 
 /* Unlinks it, which must be the head or follow prev. */
 static void
-notify_dest_unlink(struct notify_dest *d, struct notify_item *prev,
-    struct notify_item *it)
+notify_dest_unlink(
+    struct notify_dest *d, struct notify_item *prev, struct notify_item *it)
 {
 	if (prev == NULL)
 		d->head = it->next;
@@ -267,9 +267,10 @@ notify_dest_expire(struct notify_dest *d, int64_t now)
 	while ((it = gone) != NULL) {
 		gone = it->next;
 		if (it->why[0] != '\0')
-			snprintf(why, sizeof(why), "gave up after %d "
-			    "attempt%s: %.120s", it->retries,
-			    it->retries == 1 ? "" : "s", it->why);
+			snprintf(why, sizeof(why),
+			    "gave up after %d "
+			    "attempt%s: %.120s",
+			    it->retries, it->retries == 1 ? "" : "s", it->why);
 		else
 			snprintf(why, sizeof(why), "gave up: not sent in time");
 		notify_item_finish(d, it, NOTIFY_FAILED, why);
@@ -293,8 +294,9 @@ notify_header_copy(char *dst, const char *v, size_t len)
 		v++;
 		len--;
 	}
-	while (len > 0 && (v[len - 1] == '\r' || v[len - 1] == '\n' ||
-	    v[len - 1] == ' ' || v[len - 1] == '\t'))
+	while (len > 0 &&
+	    (v[len - 1] == '\r' || v[len - 1] == '\n' || v[len - 1] == ' ' ||
+	        v[len - 1] == '\t'))
 		len--;
 	if (len >= NOTIFY_HDR_MAX)
 		len = NOTIFY_HDR_MAX - 1;
@@ -306,14 +308,14 @@ static size_t
 notify_on_header(char *p, size_t size, size_t nmemb, void *arg)
 {
 	static const struct {
-		const char	*name;
-		size_t		 off;
+		const char *name;
+		size_t off;
 	} hdrs[] = {
-		{ "retry-after:", offsetof(struct notify_dest, retry_after) },
-		{ "x-ratelimit-remaining:",
-		    offsetof(struct notify_dest, rl_remaining) },
-		{ "x-ratelimit-reset-after:",
-		    offsetof(struct notify_dest, rl_reset_after) },
+	    {"retry-after:", offsetof(struct notify_dest, retry_after)},
+	    {"x-ratelimit-remaining:",
+	        offsetof(struct notify_dest, rl_remaining)},
+	    {"x-ratelimit-reset-after:",
+	        offsetof(struct notify_dest, rl_reset_after)},
 	};
 	struct notify_dest *d = arg;
 	size_t len = size * nmemb, i, nl;
@@ -327,8 +329,8 @@ notify_on_header(char *p, size_t size, size_t nmemb, void *arg)
 	for (i = 0; i < sizeof(hdrs) / sizeof(hdrs[0]); i++) {
 		nl = strlen(hdrs[i].name);
 		if (len > nl && strncasecmp(p, hdrs[i].name, nl) == 0)
-			notify_header_copy((char *)d + hdrs[i].off, p + nl,
-			    len - nl);
+			notify_header_copy(
+			    (char *)d + hdrs[i].off, p + nl, len - nl);
 	}
 	return len;
 }
@@ -344,8 +346,8 @@ notify_dest_send(struct notify_dest *d)
 	CURL *e;
 
 	if (it->parts == NULL) {
-		it->nparts = notify_format_payloads(d->kind, it->text,
-		    &it->parts);
+		it->nparts =
+		    notify_format_payloads(d->kind, it->text, &it->parts);
 		free(it->text);
 		it->text = NULL;
 	}
@@ -365,14 +367,14 @@ notify_dest_send(struct notify_dest *d)
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_POST, 1L);
 	curl_easy_setopt(e, CURLOPT_POSTFIELDS, payload);
-	curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
-	    (curl_off_t)strlen(payload));
+	curl_easy_setopt(
+	    e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(payload));
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, n->headers);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "intakebot/" INTAKEBOT_VERSION);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, d->timeout_ms);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
-	    d->timeout_ms < NOTIFY_CONNECT_MAX_MS ? d->timeout_ms :
-	    NOTIFY_CONNECT_MAX_MS);
+	    d->timeout_ms < NOTIFY_CONNECT_MAX_MS ? d->timeout_ms
+	                                          : NOTIFY_CONNECT_MAX_MS);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, notify_on_body);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, d);
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, notify_on_header);
@@ -468,13 +470,14 @@ notify_dest_done(struct notify_dest *d, CURLcode rc)
 	notify_dest_abort(d);
 	now = loop_now_ms();
 	if (rc != CURLE_OK) {
-		v = notify_curl_permanent(rc) ? NOTIFY_VERDICT_FAIL :
-		    NOTIFY_VERDICT_RETRY;
+		v = notify_curl_permanent(rc) ? NOTIFY_VERDICT_FAIL
+		                              : NOTIFY_VERDICT_RETRY;
 		if (rc == CURLE_OPERATION_TIMEDOUT)
 			snprintf(why, sizeof(why), "no answer within %ld s",
 			    d->timeout_ms / 1000);
 		else
-			snprintf(why, sizeof(why), "%s", curl_easy_strerror(rc));
+			snprintf(
+			    why, sizeof(why), "%s", curl_easy_strerror(rc));
 	} else
 		v = notify_format_classify(d->kind, status, d->body.data,
 		    d->body.len, d->retry_after[0] ? d->retry_after : NULL,
@@ -487,8 +490,8 @@ notify_dest_done(struct notify_dest *d, CURLcode rc)
 	/* Discord and others announce an exhausted bucket in advance. */
 	if (strcmp(d->rl_remaining, "0") == 0 && d->rl_reset_after[0] != '\0') {
 		ra = strtod(d->rl_reset_after, NULL);
-		if (ra > 0 && ra < 3600 && now + (int64_t)(ra * 1000) >
-		    d->not_before_ms)
+		if (ra > 0 && ra < 3600 &&
+		    now + (int64_t)(ra * 1000) > d->not_before_ms)
 			d->not_before_ms = now + (int64_t)(ra * 1000);
 	}
 	switch (v) {
@@ -506,14 +509,17 @@ notify_dest_done(struct notify_dest *d, CURLcode rc)
 		snprintf(it->why, sizeof(it->why), "%.119s", why);
 		metrics_inc("intakebot_notify_retries_total", d->labels);
 		if (wait_ms >= 0)
-			delay = (wait_ms < NOTIFY_WAIT_MAX_MS ? wait_ms :
-			    NOTIFY_WAIT_MAX_MS) + (long)arc4random_uniform(250);
+			delay = (wait_ms < NOTIFY_WAIT_MAX_MS
+			                ? wait_ms
+			                : NOTIFY_WAIT_MAX_MS) +
+			    (long)arc4random_uniform(250);
 		else
 			delay = notify_backoff_ms(d, it->attempts);
 		if (it->deadline_ms != 0 && now + delay >= it->deadline_ms) {
-			snprintf(why, sizeof(why), "gave up after %d "
-			    "attempt%s: %.120s", it->retries,
-			    it->retries == 1 ? "" : "s", it->why);
+			snprintf(why, sizeof(why),
+			    "gave up after %d "
+			    "attempt%s: %.120s",
+			    it->retries, it->retries == 1 ? "" : "s", it->why);
 			notify_dest_unlink(d, NULL, it);
 			notify_item_finish(d, it, NOTIFY_FAILED, why);
 			break;
@@ -632,8 +638,8 @@ notify_dest_configure(struct notify_dest *d, const struct conf_platform *p)
 }
 
 static struct notify_dest *
-notify_dest_new(struct notify *n, const struct conf_platform *p,
-    enum notify_kind kind)
+notify_dest_new(
+    struct notify *n, const struct conf_platform *p, enum notify_kind kind)
 {
 	struct notify_dest *d;
 
@@ -641,8 +647,8 @@ notify_dest_new(struct notify *n, const struct conf_platform *p,
 	d->n = n;
 	d->name = xstrdup(p->section);
 	d->kind = kind;
-	snprintf(d->labels, sizeof(d->labels), "destination=\"%s\"",
-	    p->section);
+	snprintf(
+	    d->labels, sizeof(d->labels), "destination=\"%s\"", p->section);
 	buf_init(&d->body, NOTIFY_BODY_MAX);
 	notify_dest_configure(d, p);
 	d->tokens = d->burst;
@@ -675,8 +681,8 @@ notify_set_conf(struct notify *n, const struct conf *c)
 		if ((d = notify_dest_find(n, p->section)) != NULL) {
 			notify_dest_configure(d, p);
 		} else {
-			n->dests = xreallocarray(n->dests, n->ndests + 1,
-			    sizeof(*n->dests));
+			n->dests = xreallocarray(
+			    n->dests, n->ndests + 1, sizeof(*n->dests));
 			d = n->dests[n->ndests++] = notify_dest_new(n, p, kind);
 		}
 		d->seen = true;
@@ -711,8 +717,8 @@ notify_new(struct loop *loop, const struct conf *c)
 	n->loop = loop;
 	if ((n->multi = curl_multi_init()) == NULL)
 		fatalx("curl_multi_init failed");
-	n->headers = curl_slist_append(NULL,
-	    "Content-Type: application/json; charset=utf-8");
+	n->headers = curl_slist_append(
+	    NULL, "Content-Type: application/json; charset=utf-8");
 	n->headers = curl_slist_append(n->headers, "Accept: application/json");
 	/* No 100-continue round trip for our small bodies. */
 	n->headers = curl_slist_append(n->headers, "Expect:");
@@ -728,8 +734,8 @@ notify_new(struct loop *loop, const struct conf *c)
 	    "HTTP 429 answers from a staff destination.");
 	metrics_help("intakebot_notify_queue_depth", "gauge",
 	    "Items queued for a staff destination.");
-	src = (struct loop_source){ notify_src_fdset, notify_src_timeout,
-	    notify_src_process, n };
+	src = (struct loop_source){
+	    notify_src_fdset, notify_src_timeout, notify_src_process, n};
 	n->source = loop_source_add(loop, &src);
 	notify_set_conf(n, c);
 	return n;
@@ -809,8 +815,8 @@ notify_drain(struct notify *n, long ms, void (*done)(void *), void *arg)
 	n->drain_arg = arg;
 	if (n->drain_timer != 0)
 		loop_timer_del(n->loop, n->drain_timer);
-	n->drain_timer = loop_timer_add(n->loop, n->active > 0 ? ms : 0,
-	    notify_on_drain_timer, n);
+	n->drain_timer = loop_timer_add(
+	    n->loop, n->active > 0 ? ms : 0, notify_on_drain_timer, n);
 }
 
 void
@@ -841,12 +847,12 @@ notify_free(struct notify *n)
 /* --test-destinations */
 
 struct notify_test {
-	char		*name;
-	bool		 done;
-	bool		 ok;
-	char		*why;
-	size_t		*pending;
-	struct loop	*loop;
+	char *name;
+	bool done;
+	bool ok;
+	char *why;
+	size_t *pending;
+	struct loop *loop;
 };
 
 static void
@@ -890,8 +896,8 @@ notify_test_destinations(const char *path, FILE *out)
 	}
 	diag_reset(&dg);
 	if (!notify_configured(c)) {
-		fprintf(stderr, "%s: no section has a staff_webhook_url\n",
-		    path);
+		fprintf(
+		    stderr, "%s: no section has a staff_webhook_url\n", path);
 		conf_free(c);
 		return 1;
 	}
@@ -907,7 +913,7 @@ notify_test_destinations(const char *path, FILE *out)
 		t[i].pending = &pending;
 		t[i].loop = loop;
 		if (notify_post(n, names[i], text, d->test_give_up,
-		    notify_test_on_result, &t[i]) == 0)
+		        notify_test_on_result, &t[i]) == 0)
 			pending++;
 	}
 	if (pending > 0)

@@ -20,7 +20,7 @@ struct notify;
 
 enum notify_result {
 	NOTIFY_OK,
-	NOTIFY_FAILED	/* permanent (4xx other than 408/429), gave up, ... */
+	NOTIFY_FAILED /* permanent (4xx other than 408/429), gave up, ... */
 };
 
 /*
@@ -30,17 +30,17 @@ enum notify_result {
  * (never from inside notify_post) and may call notify_post; it must not
  * call notify_set_conf or notify_free.
  */
-typedef void	(*notify_cb)(void *arg, enum notify_result, const char *why);
+typedef void (*notify_cb)(void *arg, enum notify_result, const char *why);
 
 /* True when some platform section of c has a staff_webhook_url. */
-bool		 notify_configured(const struct conf *c);
+bool notify_configured(const struct conf *c);
 
 /*
  * A poster for the destinations of c, driven by loop (borrowed; it must
  * outlive the poster).  c is read during the call only: everything
  * needed is copied.  Calls curl_global_init the first time.
  */
-struct notify	*notify_new(struct loop *, const struct conf *c);
+struct notify *notify_new(struct loop *, const struct conf *c);
 
 /*
  * Applies a reloaded config: destinations keep their queues when their
@@ -48,15 +48,15 @@ struct notify	*notify_new(struct loop *, const struct conf *c);
  * ones start empty, and the items of a removed one fail with
  * "destination removed".  c is read during the call only.
  */
-void		 notify_set_conf(struct notify *, const struct conf *c);
+void notify_set_conf(struct notify *, const struct conf *c);
 
 /*
  * Fills names with up to max destination names (section names, borrowed
  * until the next notify_set_conf or notify_free) and returns how many
  * destinations there are.
  */
-size_t		 notify_destinations(const struct notify *, const char **names,
-		    size_t max);
+size_t notify_destinations(
+    const struct notify *, const char **names, size_t max);
 
 /*
  * Queues text (neutral Markdown, copied) for dest and returns 0; cb is
@@ -71,29 +71,28 @@ size_t		 notify_destinations(const struct notify *, const char **names,
  * Returns -1, and never calls cb, for an unknown dest or while the
  * poster is being freed.
  */
-int		 notify_post(struct notify *, const char *dest, const char *text,
-		    long give_up_after, notify_cb cb, void *arg);
+int notify_post(struct notify *, const char *dest, const char *text,
+    long give_up_after, notify_cb cb, void *arg);
 
 /* Items queued for dest, the one being sent included (0 if unknown). */
-size_t		 notify_queue_depth(const struct notify *, const char *dest);
+size_t notify_queue_depth(const struct notify *, const char *dest);
 
 /* True while a request is on the wire. */
-bool		 notify_busy(const struct notify *);
+bool notify_busy(const struct notify *);
 
 /*
  * For shutdown: starts no new request and calls done(arg) once, from the
  * loop, as soon as no request is on the wire or after ms milliseconds.
  * Queued items stay queued until notify_free.
  */
-void		 notify_drain(struct notify *, long ms, void (*done)(void *),
-		    void *arg);
+void notify_drain(struct notify *, long ms, void (*done)(void *), void *arg);
 
 /*
  * Aborts requests on the wire and calls cb(NOTIFY_FAILED, "shutdown")
  * for every item still queued, then frees the poster; the last poster
  * freed calls curl_global_cleanup.  NULL is ignored.
  */
-void		 notify_free(struct notify *);
+void notify_free(struct notify *);
 
 /*
  * --test-destinations: loads the config at path, posts "intakebot: test
@@ -103,6 +102,6 @@ void		 notify_free(struct notify *);
  * WHY").  Returns 0 when all were delivered, 1 otherwise (a config
  * problem or no destination included, reported on stderr).
  */
-int		 notify_test_destinations(const char *path, FILE *out);
+int notify_test_destinations(const char *path, FILE *out);
 
 #endif

@@ -21,11 +21,11 @@
 #include "text.h"
 #include "xmalloc.h"
 
-#define ROUTER_ARGS_MAX		16
-#define ROUTER_SUGGEST_MAX	3
+#define ROUTER_ARGS_MAX 16
+#define ROUTER_SUGGEST_MAX 3
 
 struct router {
-	struct router_env	env;
+	struct router_env env;
 };
 
 struct router *
@@ -115,8 +115,8 @@ router_unknown(struct router *r, struct cmd_ctx *x, bool talk)
 	struct buf b;
 	int bound;
 
-	n = content_suggest(r->env.content, x->lang, x->name, sugg,
-	    ROUTER_SUGGEST_MAX);
+	n = content_suggest(
+	    r->env.content, x->lang, x->name, sugg, ROUTER_SUGGEST_MAX);
 	/* The bot's own commands are candidates too ("!hlep"). */
 	bound = content_suggest_bound(strlen(x->name));
 	for (e = cmd_table(); e->name != NULL && n < ROUTER_SUGGEST_MAX; e++)
@@ -124,21 +124,28 @@ router_unknown(struct router *r, struct cmd_ctx *x, bool talk)
 			sugg[n++] = e->name;
 	if (n > 0) {
 		buf_init(&b, 0);
-		buf_addstr(&b, cmd_tr(x->lang, "Did you mean ", "¿Quiso decir "));
+		buf_addstr(
+		    &b, cmd_tr(x->lang, "Did you mean ", "¿Quiso decir "));
 		for (i = 0; i < n; i++)
-			buf_addf(&b, "%s%s%s", i == 0 ? "" : i + 1 == n ?
-			    cmd_tr(x->lang, " or ", " o ") : ", ", p, sugg[i]);
+			buf_addf(&b, "%s%s%s",
+			    i == 0           ? ""
+			        : i + 1 == n ? cmd_tr(x->lang, " or ", " o ")
+			                     : ", ",
+			    p, sugg[i]);
 		buf_addstr(&b, "?");
 		replies_add(x->out, REPLY_HERE, b.data, NULL);
 		buf_reset(&b);
 		return;
 	}
 	if (talk)
-		replies_addf(x->out, REPLY_HERE, cmd_tr(x->lang,
-		    "I don't know that one. Type %shelp for the list of "
-		    "topics, or %ssearch WORDS.",
-		    "No conozco ese tema. Escriba %sayuda para ver la lista, "
-		    "o %sbuscar PALABRAS."), p, p);
+		replies_addf(x->out, REPLY_HERE,
+		    cmd_tr(x->lang,
+		        "I don't know that one. Type %shelp for the list of "
+		        "topics, or %ssearch WORDS.",
+		        "No conozco ese tema. Escriba %sayuda para ver la "
+		        "lista, "
+		        "o %sbuscar PALABRAS."),
+		    p, p);
 }
 
 void
@@ -199,29 +206,33 @@ router_handle(struct router *r, const struct message *m, struct replies *out)
 		if ((e = cmd_find(word)) != NULL) {
 			if ((e->flags & CMD_ADMIN) && !m->is_admin)
 				replies_addf(out, REPLY_PRIVATE, "%s",
-				    cmd_tr(x.lang, "That command is for "
-				    "admins.", "Esa orden es solo para "
-				    "administradores."));
+				    cmd_tr(x.lang,
+				        "That command is for "
+				        "admins.",
+				        "Esa orden es solo para "
+				        "administradores."));
 			else if ((e->flags & CMD_STAFF) && !m->is_staff)
 				replies_addf(out, REPLY_PRIVATE, "%s",
 				    cmd_tr(x.lang, "That command is for staff.",
-				    "Esa orden es solo para el personal."));
+				        "Esa orden es solo para el personal."));
 			else if (x.argc < e->min_args || x.argc > e->max_args)
 				replies_addf(out, REPLY_PRIVATE, "%s: %s%s",
 				    cmd_tr(x.lang, "Usage", "Uso"), c->prefix,
 				    e->usage);
 			else
 				e->exec(&x);
-		} else if ((t = content_find(r->env.content, x.lang,
-		    word)) != NULL) {
+		} else if ((t = content_find(r->env.content, x.lang, word)) !=
+		    NULL) {
 			cmd_topic_exec(&x, t);
 		} else if (strlen(word) <= CONTENT_KEY_MAX) {
-			router_unknown(r, &x, explicit && (m->is_private ||
-			    m->addressed || rest != NULL));
+			router_unknown(r, &x,
+			    explicit &&
+			        (m->is_private || m->addressed ||
+			            rest != NULL));
 		}
 		free(copy);
 	}
-	log_debug("handled '%s' from %s: %d replies", word,
-	    m->adapter, out->count);
+	log_debug(
+	    "handled '%s' from %s: %d replies", word, m->adapter, out->count);
 	free(line);
 }

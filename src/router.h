@@ -19,29 +19,28 @@ struct content;
  * them without globals.
  */
 struct router_env {
-	const struct conf	*conf;
-	const struct content	*content;
-	struct consult		*consult;	/* consultation requests */
-	void			*app;	/* the bot, for status commands */
+	const struct conf *conf;
+	const struct content *content;
+	struct consult *consult; /* consultation requests */
+	void *app;               /* the bot, for status commands */
 };
 
 struct router;
 
-struct router	*router_new(const struct router_env *);
-void		 router_free(struct router *);
+struct router *router_new(const struct router_env *);
+void router_free(struct router *);
 /* Replaces config and content after a reload (both borrowed). */
-void		 router_set_env(struct router *, const struct router_env *);
+void router_set_env(struct router *, const struct router_env *);
 const struct router_env *router_env(const struct router *);
 
 /* Handles msg, appending replies (possibly none) to out. */
-void		 router_handle(struct router *, const struct message *,
-		    struct replies *out);
+void router_handle(
+    struct router *, const struct message *, struct replies *out);
 
 /* The bot's own command words (NULL-terminated), reserved in content. */
 const char *const *router_reserved(void);
 
 /* The language used for msg: per-channel, else the bot's default. */
-const char	*router_language(const struct router *,
-		    const struct message *);
+const char *router_language(const struct router *, const struct message *);
 
 #endif

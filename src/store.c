@@ -23,80 +23,93 @@
 #define STORE_FILE "intakebot.db"
 
 static const char *store_migrations[] = {
-	/* 1: requests, outbox, audit. */
-	"CREATE TABLE consults ("
-	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
-	"  created INTEGER NOT NULL,"
-	"  adapter TEXT NOT NULL,"
-	"  channel TEXT,"
-	"  requester TEXT NOT NULL,"
-	"  requester_id TEXT NOT NULL,"
-	"  text TEXT NOT NULL,"
-	"  lang TEXT NOT NULL,"
-	"  state INTEGER NOT NULL DEFAULT 0,"
-	"  claimed_by TEXT,"
-	"  claimed_at INTEGER NOT NULL DEFAULT 0,"
-	"  done_at INTEGER NOT NULL DEFAULT 0);"
-	"CREATE INDEX consults_requester ON consults(requester_id, created);"
-	"CREATE INDEX consults_created ON consults(created);"
-	"CREATE TABLE outbox ("
-	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
-	"  consult_id INTEGER NOT NULL,"
-	"  dest TEXT NOT NULL,"
-	"  text TEXT NOT NULL,"
-	"  state INTEGER NOT NULL DEFAULT 0," /* 0 pending, 1 delivered, 2 dead */
-	"  created INTEGER NOT NULL,"
-	"  attempts INTEGER NOT NULL DEFAULT 0,"
-	"  delivered_at INTEGER NOT NULL DEFAULT 0,"
-	"  last_error TEXT);"
-	"CREATE INDEX outbox_pending ON outbox(dest, state, id);"
-	"CREATE INDEX outbox_consult ON outbox(consult_id);"
-	"CREATE TABLE audit ("
-	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
-	"  at INTEGER NOT NULL,"
-	"  who TEXT NOT NULL,"
-	"  action TEXT NOT NULL,"
-	"  result TEXT NOT NULL);",
+    /* 1: requests, outbox, audit. */
+    "CREATE TABLE consults ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  created INTEGER NOT NULL,"
+    "  adapter TEXT NOT NULL,"
+    "  channel TEXT,"
+    "  requester TEXT NOT NULL,"
+    "  requester_id TEXT NOT NULL,"
+    "  text TEXT NOT NULL,"
+    "  lang TEXT NOT NULL,"
+    "  state INTEGER NOT NULL DEFAULT 0,"
+    "  claimed_by TEXT,"
+    "  claimed_at INTEGER NOT NULL DEFAULT 0,"
+    "  done_at INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX consults_requester ON consults(requester_id, created);"
+    "CREATE INDEX consults_created ON consults(created);"
+    "CREATE TABLE outbox ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  consult_id INTEGER NOT NULL,"
+    "  dest TEXT NOT NULL,"
+    "  text TEXT NOT NULL,"
+    "  state INTEGER NOT NULL DEFAULT 0," /* 0 pending, 1 delivered, 2 dead */
+    "  created INTEGER NOT NULL,"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  delivered_at INTEGER NOT NULL DEFAULT 0,"
+    "  last_error TEXT);"
+    "CREATE INDEX outbox_pending ON outbox(dest, state, id);"
+    "CREATE INDEX outbox_consult ON outbox(consult_id);"
+    "CREATE TABLE audit ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  at INTEGER NOT NULL,"
+    "  who TEXT NOT NULL,"
+    "  action TEXT NOT NULL,"
+    "  result TEXT NOT NULL);",
 };
 
 #define NMIGRATIONS (sizeof(store_migrations) / sizeof(store_migrations[0]))
 
 enum {
-	ST_ADD, ST_OUT_ADD, ST_LAST, ST_COUNT_SINCE, ST_GET, ST_NEXT,
-	ST_DELIVERED, ST_ATTEMPT, ST_DEAD, ST_PENDING_DEST, ST_PENDING_ALL,
-	ST_BEGIN, ST_COMMIT, ST_ROLLBACK, ST_COUNT
+	ST_ADD,
+	ST_OUT_ADD,
+	ST_LAST,
+	ST_COUNT_SINCE,
+	ST_GET,
+	ST_NEXT,
+	ST_DELIVERED,
+	ST_ATTEMPT,
+	ST_DEAD,
+	ST_PENDING_DEST,
+	ST_PENDING_ALL,
+	ST_BEGIN,
+	ST_COMMIT,
+	ST_ROLLBACK,
+	ST_COUNT
 };
 
 static const char *store_sql[ST_COUNT] = {
-	[ST_ADD] = "INSERT INTO consults (created, adapter, channel, "
-	    "requester, requester_id, text, lang) VALUES (?,?,?,?,?,?,?)",
-	[ST_OUT_ADD] = "INSERT INTO outbox (consult_id, dest, text, created) "
-	    "VALUES (?,?,?,?)",
-	[ST_LAST] = "SELECT id, created FROM consults WHERE requester_id = ? "
-	    "ORDER BY created DESC, id DESC LIMIT 1",
-	[ST_COUNT_SINCE] = "SELECT count(*) FROM consults WHERE created >= ?",
-	[ST_GET] = "SELECT id, created, adapter, channel, requester, "
-	    "requester_id, text, lang, state, claimed_by, claimed_at, done_at "
-	    "FROM consults WHERE id = ?",
-	[ST_NEXT] = "SELECT id, consult_id, dest, text, created, attempts "
-	    "FROM outbox WHERE dest = ? AND state = 0 ORDER BY id LIMIT 1",
-	[ST_DELIVERED] = "UPDATE outbox SET state = 1, delivered_at = ?, "
-	    "attempts = attempts + 1 WHERE id = ?",
-	[ST_ATTEMPT] = "UPDATE outbox SET attempts = attempts + 1, "
-	    "last_error = ? WHERE id = ?",
-	[ST_DEAD] = "UPDATE outbox SET state = 2, last_error = ? WHERE id = ?",
-	[ST_PENDING_DEST] = "SELECT count(*) FROM outbox WHERE dest = ? AND "
-	    "state = 0",
-	[ST_PENDING_ALL] = "SELECT count(*) FROM outbox WHERE state = 0",
-	[ST_BEGIN] = "BEGIN IMMEDIATE",
-	[ST_COMMIT] = "COMMIT",
-	[ST_ROLLBACK] = "ROLLBACK",
+    [ST_ADD] = "INSERT INTO consults (created, adapter, channel, "
+               "requester, requester_id, text, lang) VALUES (?,?,?,?,?,?,?)",
+    [ST_OUT_ADD] = "INSERT INTO outbox (consult_id, dest, text, created) "
+                   "VALUES (?,?,?,?)",
+    [ST_LAST] = "SELECT id, created FROM consults WHERE requester_id = ? "
+                "ORDER BY created DESC, id DESC LIMIT 1",
+    [ST_COUNT_SINCE] = "SELECT count(*) FROM consults WHERE created >= ?",
+    [ST_GET] =
+        "SELECT id, created, adapter, channel, requester, "
+        "requester_id, text, lang, state, claimed_by, claimed_at, done_at "
+        "FROM consults WHERE id = ?",
+    [ST_NEXT] = "SELECT id, consult_id, dest, text, created, attempts "
+                "FROM outbox WHERE dest = ? AND state = 0 ORDER BY id LIMIT 1",
+    [ST_DELIVERED] = "UPDATE outbox SET state = 1, delivered_at = ?, "
+                     "attempts = attempts + 1 WHERE id = ?",
+    [ST_ATTEMPT] = "UPDATE outbox SET attempts = attempts + 1, "
+                   "last_error = ? WHERE id = ?",
+    [ST_DEAD] = "UPDATE outbox SET state = 2, last_error = ? WHERE id = ?",
+    [ST_PENDING_DEST] = "SELECT count(*) FROM outbox WHERE dest = ? AND "
+                        "state = 0",
+    [ST_PENDING_ALL] = "SELECT count(*) FROM outbox WHERE state = 0",
+    [ST_BEGIN] = "BEGIN IMMEDIATE",
+    [ST_COMMIT] = "COMMIT",
+    [ST_ROLLBACK] = "ROLLBACK",
 };
 
 struct store {
-	sqlite3		*db;
-	sqlite3_stmt	*st[ST_COUNT];
-	char		*path;
+	sqlite3 *db;
+	sqlite3_stmt *st[ST_COUNT];
+	char *path;
 };
 
 static void
@@ -125,8 +138,8 @@ store_migrate(struct store *s)
 	int version = 0;
 	size_t v;
 
-	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st,
-	    NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) !=
+	    SQLITE_OK) {
 		store_err(s, "user_version");
 		return -1;
 	}
@@ -135,14 +148,15 @@ store_migrate(struct store *s)
 	sqlite3_finalize(st);
 	if (version > (int)NMIGRATIONS) {
 		log_warnx("%s: schema version %d is newer than this intakebot "
-		    "(%zu)", s->path, version, NMIGRATIONS);
+		          "(%zu)",
+		    s->path, version, NMIGRATIONS);
 		return -1;
 	}
 	for (v = (size_t)version; v < NMIGRATIONS; v++) {
 		char pragma[64];
 
-		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %zu",
-		    v + 1);
+		snprintf(
+		    pragma, sizeof(pragma), "PRAGMA user_version = %zu", v + 1);
 		if (store_exec(s, "BEGIN") == -1)
 			return -1;
 		if (store_exec(s, store_migrations[v]) == -1 ||
@@ -175,10 +189,12 @@ store_open(const char *data_dir)
 	old = umask(077);
 	if ((fd = open(s->path, O_RDWR | O_CREAT, 0600)) != -1)
 		close(fd);
-	if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		log_warnx("%s: %s", s->path, s->db != NULL ?
-		    sqlite3_errmsg(s->db) : "cannot open");
+	if (sqlite3_open_v2(s->path, &s->db,
+	        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	            SQLITE_OPEN_NOMUTEX,
+	        NULL) != SQLITE_OK) {
+		log_warnx("%s: %s", s->path,
+		    s->db != NULL ? sqlite3_errmsg(s->db) : "cannot open");
 		umask(old);
 		store_close(s);
 		return NULL;
@@ -195,7 +211,8 @@ store_open(const char *data_dir)
 	umask(old);
 	for (i = 0; i < ST_COUNT; i++) {
 		if (sqlite3_prepare_v3(s->db, store_sql[i], -1,
-		    SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL) != SQLITE_OK) {
+		        SQLITE_PREPARE_PERSISTENT, &s->st[i],
+		        NULL) != SQLITE_OK) {
 			store_err(s, store_sql[i]);
 			store_close(s);
 			return NULL;
@@ -295,8 +312,8 @@ fail:
 }
 
 int64_t
-store_consult_last(struct store *s, const char *requester_id, int64_t now,
-    int64_t *last_id)
+store_consult_last(
+    struct store *s, const char *requester_id, int64_t now, int64_t *last_id)
 {
 	sqlite3_stmt *st = s->st[ST_LAST];
 	int64_t ago = -1;
@@ -381,8 +398,7 @@ store_consult_reset(struct store_consult *c)
 
 static int
 store_query_each(struct store *s, const char *sql, int64_t arg,
-    void (*cb)(void *, const struct store_consult *), void *cbarg,
-    size_t max)
+    void (*cb)(void *, const struct store_consult *), void *cbarg, size_t max)
 {
 	struct store_consult c;
 	sqlite3_stmt *st;
@@ -405,8 +421,8 @@ store_query_each(struct store *s, const char *sql, int64_t arg,
 }
 
 struct store_collect {
-	struct store_consult	*out;
-	size_t			 n;
+	struct store_consult *out;
+	size_t n;
 };
 
 static void
@@ -428,13 +444,15 @@ store_collect_cb(void *arg, const struct store_consult *c)
 size_t
 store_consult_open(struct store *s, struct store_consult *out, size_t max)
 {
-	struct store_collect sc = { out, 0 };
+	struct store_collect sc = {out, 0};
 	int n;
 
-	n = store_query_each(s, "SELECT id, created, adapter, channel, "
+	n = store_query_each(s,
+	    "SELECT id, created, adapter, channel, "
 	    "requester, requester_id, text, lang, state, claimed_by, "
 	    "claimed_at, done_at FROM consults WHERE state < 2 AND ? = 0 "
-	    "ORDER BY id", 0, store_collect_cb, &sc, max);
+	    "ORDER BY id",
+	    0, store_collect_cb, &sc, max);
 	return n < 0 ? 0 : sc.n;
 }
 
@@ -442,10 +460,13 @@ int
 store_consult_each(struct store *s,
     void (*cb)(void *, const struct store_consult *), void *arg)
 {
-	return store_query_each(s, "SELECT id, created, adapter, channel, "
-	    "requester, requester_id, text, lang, state, claimed_by, "
-	    "claimed_at, done_at FROM consults WHERE ? = 0 ORDER BY id", 0,
-	    cb, arg, (size_t)-1) < 0 ? -1 : 0;
+	return store_query_each(s,
+	           "SELECT id, created, adapter, channel, "
+	           "requester, requester_id, text, lang, state, claimed_by, "
+	           "claimed_at, done_at FROM consults WHERE ? = 0 ORDER BY id",
+	           0, cb, arg, (size_t)-1) < 0
+	    ? -1
+	    : 0;
 }
 
 int
@@ -463,11 +484,12 @@ store_consult_set_state(struct store *s, int64_t id, enum store_state state,
 	store_consult_reset(&c);
 	if (rc == 1)
 		return 1;
-	sql = state == STORE_DONE ?
-	    "UPDATE consults SET state = ?1, done_at = ?3, "
-	    "claimed_by = coalesce(claimed_by, ?2) WHERE id = ?4" :
-	    "UPDATE consults SET state = ?1, claimed_by = ?2, claimed_at = ?3 "
-	    "WHERE id = ?4";
+	sql = state == STORE_DONE
+	    ? "UPDATE consults SET state = ?1, done_at = ?3, "
+	      "claimed_by = coalesce(claimed_by, ?2) WHERE id = ?4"
+	    : "UPDATE consults SET state = ?1, claimed_by = ?2, claimed_at = "
+	      "?3 "
+	      "WHERE id = ?4";
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
 		store_err(s, "set state");
 		return -1;
@@ -550,8 +572,8 @@ store_outbox_dead(struct store *s, int64_t id, const char *why)
 }
 
 int
-store_outbox_alert(struct store *s, const char *dest, const char *text,
-    int64_t now)
+store_outbox_alert(
+    struct store *s, const char *dest, const char *text, int64_t now)
 {
 	sqlite3_stmt *ot = s->st[ST_OUT_ADD];
 
@@ -572,21 +594,25 @@ store_outbox_pending(struct store *s, const char *dest)
 }
 
 int
-store_outbox_drop_unknown(struct store *s, const char *const *dests,
-    size_t ndests)
+store_outbox_drop_unknown(
+    struct store *s, const char *const *dests, size_t ndests)
 {
 	sqlite3_stmt *st, *up;
 	size_t i;
 	int n = 0;
 
-	if (sqlite3_prepare_v2(s->db, "SELECT DISTINCT dest FROM outbox WHERE "
-	    "state = 0", -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(s->db,
+	        "SELECT DISTINCT dest FROM outbox WHERE "
+	        "state = 0",
+	        -1, &st, NULL) != SQLITE_OK) {
 		store_err(s, "pending destinations");
 		return -1;
 	}
-	if (sqlite3_prepare_v2(s->db, "UPDATE outbox SET state = 2, "
-	    "last_error = 'destination removed from the configuration' "
-	    "WHERE dest = ? AND state = 0", -1, &up, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(s->db,
+	        "UPDATE outbox SET state = 2, "
+	        "last_error = 'destination removed from the configuration' "
+	        "WHERE dest = ? AND state = 0",
+	        -1, &up, NULL) != SQLITE_OK) {
 		store_err(s, "drop unknown");
 		sqlite3_finalize(st);
 		return -1;
@@ -601,7 +627,8 @@ store_outbox_drop_unknown(struct store *s, const char *const *dests,
 		if (known || d == NULL)
 			continue;
 		log_warnx("destination %s is no longer configured: its "
-		    "pending deliveries are dead-lettered", d);
+		          "pending deliveries are dead-lettered",
+		    d);
 		store_bind_text(up, 1, d);
 		sqlite3_step(up);
 		n += sqlite3_changes(s->db);
@@ -620,9 +647,10 @@ store_purge(struct store *s, int64_t cutoff)
 
 	if (store_exec(s, "BEGIN IMMEDIATE") == -1)
 		return -1;
-	if (sqlite3_prepare_v2(s->db, "DELETE FROM outbox WHERE consult_id IN "
-	    "(SELECT id FROM consults WHERE state = 2 AND done_at < ?)", -1,
-	    &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db,
+	        "DELETE FROM outbox WHERE consult_id IN "
+	        "(SELECT id FROM consults WHERE state = 2 AND done_at < ?)",
+	        -1, &st, NULL) != SQLITE_OK)
 		goto fail;
 	sqlite3_bind_int64(st, 1, cutoff);
 	if (sqlite3_step(st) != SQLITE_DONE) {
@@ -630,8 +658,10 @@ store_purge(struct store *s, int64_t cutoff)
 		goto fail;
 	}
 	sqlite3_finalize(st);
-	if (sqlite3_prepare_v2(s->db, "DELETE FROM consults WHERE state = 2 "
-	    "AND done_at < ?", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db,
+	        "DELETE FROM consults WHERE state = 2 "
+	        "AND done_at < ?",
+	        -1, &st, NULL) != SQLITE_OK)
 		goto fail;
 	sqlite3_bind_int64(st, 1, cutoff);
 	if (sqlite3_step(st) != SQLITE_DONE) {
@@ -651,14 +681,16 @@ fail:
 }
 
 int
-store_audit(struct store *s, int64_t now, const char *who,
-    const char *action, const char *result)
+store_audit(struct store *s, int64_t now, const char *who, const char *action,
+    const char *result)
 {
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sqlite3_prepare_v2(s->db, "INSERT INTO audit (at, who, action, "
-	    "result) VALUES (?,?,?,?)", -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(s->db,
+	        "INSERT INTO audit (at, who, action, "
+	        "result) VALUES (?,?,?,?)",
+	        -1, &st, NULL) != SQLITE_OK) {
 		store_err(s, "audit");
 		return -1;
 	}

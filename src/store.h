@@ -17,91 +17,87 @@ struct store;
 enum store_state { STORE_NEW, STORE_CLAIMED, STORE_DONE };
 
 struct store_consult {
-	int64_t	 id;
-	int64_t	 created;	/* Unix seconds */
-	char	*adapter;	/* "irc", "mattermost", "console", ... */
-	char	*channel;	/* NULL: private */
-	char	*requester;	/* display name / nick */
-	char	*requester_id;	/* stable id on that platform */
-	char	*text;
-	char	*lang;
+	int64_t id;
+	int64_t created;    /* Unix seconds */
+	char *adapter;      /* "irc", "mattermost", "console", ... */
+	char *channel;      /* NULL: private */
+	char *requester;    /* display name / nick */
+	char *requester_id; /* stable id on that platform */
+	char *text;
+	char *lang;
 	enum store_state state;
-	char	*claimed_by;
-	int64_t	 claimed_at;
-	int64_t	 done_at;
+	char *claimed_by;
+	int64_t claimed_at;
+	int64_t done_at;
 };
 
 struct store_outbox {
-	int64_t	 id;
-	int64_t	 consult_id;	/* 0 for an alert */
-	char	*dest;
-	char	*text;
-	int64_t	 created;
-	int	 attempts;
+	int64_t id;
+	int64_t consult_id; /* 0 for an alert */
+	char *dest;
+	char *text;
+	int64_t created;
+	int attempts;
 };
 
 /* Opens (creating it 0600 and its folder 0700) and migrates the database. */
-struct store	*store_open(const char *data_dir);
-void		 store_close(struct store *);
+struct store *store_open(const char *data_dir);
+void store_close(struct store *);
 
 /*
  * Adds a request and one outbox row per destination, formatted by the
  * caller through fmt(id) into text, in one transaction.  Returns the new
  * id (> 0), or -1.
  */
-int64_t		 store_consult_add(struct store *, const struct store_consult *,
-		    const char *const *dests, size_t ndests,
-		    char *(*fmt)(void *arg, int64_t id), void *arg);
+int64_t store_consult_add(struct store *, const struct store_consult *,
+    const char *const *dests, size_t ndests,
+    char *(*fmt)(void *arg, int64_t id), void *arg);
 
 /* Seconds since the requester's last request, or -1 if none; *last_id set. */
-int64_t		 store_consult_last(struct store *, const char *requester_id,
-		    int64_t now, int64_t *last_id);
+int64_t store_consult_last(
+    struct store *, const char *requester_id, int64_t now, int64_t *last_id);
 /* Requests created at or after since. */
-int64_t		 store_consult_count_since(struct store *, int64_t since);
+int64_t store_consult_count_since(struct store *, int64_t since);
 
 /* Fills c (free with store_consult_reset); 0, or -1 when absent. */
-int		 store_consult_get(struct store *, int64_t id,
-		    struct store_consult *c);
-void		 store_consult_reset(struct store_consult *);
+int store_consult_get(struct store *, int64_t id, struct store_consult *c);
+void store_consult_reset(struct store_consult *);
 /*
  * The requests not done, oldest first, at most max; returns the count
  * (each to be reset by the caller).
  */
-size_t		 store_consult_open(struct store *, struct store_consult *out,
-		    size_t max);
+size_t store_consult_open(
+    struct store *, struct store_consult *out, size_t max);
 /* Moves id to state by who; -1 if absent, 1 if already in that state. */
-int		 store_consult_set_state(struct store *, int64_t id,
-		    enum store_state, const char *who, int64_t now);
+int store_consult_set_state(
+    struct store *, int64_t id, enum store_state, const char *who, int64_t now);
 
 /* The oldest pending outbox row for dest; 0, or -1 when none. */
-int		 store_outbox_next(struct store *, const char *dest,
-		    struct store_outbox *);
-void		 store_outbox_reset(struct store_outbox *);
-int		 store_outbox_delivered(struct store *, int64_t id, int64_t now);
-int		 store_outbox_attempt(struct store *, int64_t id,
-		    const char *why);
-int		 store_outbox_dead(struct store *, int64_t id, const char *why);
+int store_outbox_next(struct store *, const char *dest, struct store_outbox *);
+void store_outbox_reset(struct store_outbox *);
+int store_outbox_delivered(struct store *, int64_t id, int64_t now);
+int store_outbox_attempt(struct store *, int64_t id, const char *why);
+int store_outbox_dead(struct store *, int64_t id, const char *why);
 /* Queues an alert for dest (a dead-letter notice). */
-int		 store_outbox_alert(struct store *, const char *dest,
-		    const char *text, int64_t now);
+int store_outbox_alert(
+    struct store *, const char *dest, const char *text, int64_t now);
 /* Pending rows for dest (NULL: all destinations). */
-int64_t		 store_outbox_pending(struct store *, const char *dest);
+int64_t store_outbox_pending(struct store *, const char *dest);
 /* Rows that are pending for a destination not in dests: marked dead. */
-int		 store_outbox_drop_unknown(struct store *,
-		    const char *const *dests, size_t ndests);
+int store_outbox_drop_unknown(
+    struct store *, const char *const *dests, size_t ndests);
 
 /* Deletes done requests closed before cutoff, with their outbox rows. */
-int64_t		 store_purge(struct store *, int64_t cutoff);
+int64_t store_purge(struct store *, int64_t cutoff);
 
 /* Calls cb for every request, oldest first (export). */
-int		 store_consult_each(struct store *,
-		    void (*cb)(void *arg, const struct store_consult *),
-		    void *arg);
+int store_consult_each(struct store *,
+    void (*cb)(void *arg, const struct store_consult *), void *arg);
 
 /* Appends an audit record: who did what, with which result. */
-int		 store_audit(struct store *, int64_t now, const char *who,
-		    const char *action, const char *result);
+int store_audit(struct store *, int64_t now, const char *who,
+    const char *action, const char *result);
 
-const char	*store_state_name(enum store_state);
+const char *store_state_name(enum store_state);
 
 #endif

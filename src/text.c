@@ -45,8 +45,8 @@ text_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
 			return 0;
 		c = (c << 6) | (s[i] & 0x3f);
 	}
-	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
-	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) || c > 0x10ffff ||
+	    (c >= 0xd800 && c <= 0xdfff))
 		return 0;
 	*cp = c;
 	return n;
@@ -131,8 +131,7 @@ text_sanitize(const char *s, size_t len, size_t max, int flags)
 		} else if (cp == '\r' || cp == '\n' || cp == '\t') {
 			buf_add(&b, " ", 1);
 		} else if (cp < 0x20 || cp == 0x7f ||
-		    (cp >= 0x80 && cp < 0xa0) || cp == 0x2028 ||
-		    cp == 0x2029) {
+		    (cp >= 0x80 && cp < 0xa0) || cp == 0x2028 || cp == 0x2029) {
 			/* Other C0/C1 controls and formatting codes dropped. */
 		} else {
 			buf_add(&b, (const char *)p + i, n);
@@ -149,7 +148,7 @@ text_sanitize(const char *s, size_t len, size_t max, int flags)
 char *
 text_neutralize_mentions(const char *s)
 {
-	static const char *words[] = { "channel", "here", "all", "everyone" };
+	static const char *words[] = {"channel", "here", "all", "everyone"};
 	struct buf b;
 	size_t i, w, wl;
 	bool hit;
@@ -162,7 +161,8 @@ text_neutralize_mentions(const char *s)
 
 			for (w = 0; w < sizeof(words) / sizeof(words[0]); w++) {
 				wl = strlen(words[w]);
-				if (strncasecmp(s + i + off, words[w], wl) == 0 &&
+				if (strncasecmp(s + i + off, words[w], wl) ==
+				        0 &&
 				    !isalnum((unsigned char)s[i + off + wl])) {
 					hit = true;
 					break;
@@ -264,8 +264,9 @@ text_trim(const char *s)
 	while (*s == ' ' || *s == '\t')
 		s++;
 	len = strlen(s);
-	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' ||
-	    s[len - 1] == '\r' || s[len - 1] == '\n'))
+	while (len > 0 &&
+	    (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r' ||
+	        s[len - 1] == '\n'))
 		len--;
 	return xstrndup(s, len);
 }
@@ -275,8 +276,8 @@ text_trim(const char *s)
  * length of the whole construct, else 0.
  */
 static size_t
-text_md_link(const char *s, const char **t, size_t *tl, const char **u,
-    size_t *ul)
+text_md_link(
+    const char *s, const char **t, size_t *tl, const char **u, size_t *ul)
 {
 	const char *close, *end;
 

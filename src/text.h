@@ -11,17 +11,17 @@
 #include <stddef.h>
 
 /* True if s[0..len) is well-formed UTF-8 (no overlongs, no surrogates). */
-bool	text_utf8_valid(const char *s, size_t len);
+bool text_utf8_valid(const char *s, size_t len);
 
 /*
  * Length of the longest prefix of s[0..len) that is at most max bytes and
  * ends on a code point boundary.
  */
-size_t	text_utf8_cut(const char *s, size_t len, size_t max);
+size_t text_utf8_cut(const char *s, size_t len, size_t max);
 
 /* Sanitiser flags. */
-#define TEXT_KEEP_NEWLINES	0x1	/* keep LF (as paragraph breaks) */
-#define TEXT_KEEP_FORMATTING	0x2	/* keep IRC formatting codes */
+#define TEXT_KEEP_NEWLINES 0x1   /* keep LF (as paragraph breaks) */
+#define TEXT_KEEP_FORMATTING 0x2 /* keep IRC formatting codes */
 
 /*
  * Returns a new string (caller frees): invalid UTF-8 sequences become
@@ -30,46 +30,46 @@ size_t	text_utf8_cut(const char *s, size_t len, size_t max);
  * colour with its digits, reset, ...) are removed, and the result is cut
  * at a code point boundary to at most max bytes (0: no cap).
  */
-char	*text_sanitize(const char *s, size_t len, size_t max, int flags);
+char *text_sanitize(const char *s, size_t len, size_t max, int flags);
 
 /*
  * Returns a new string (caller frees) in which mass mentions (@channel,
  * @here, @all, @everyone, <!channel>, <!here>, <!everyone>) are broken with
  * a zero-width space so no platform expands them.
  */
-char	*text_neutralize_mentions(const char *s);
+char *text_neutralize_mentions(const char *s);
 
 /*
  * Length in bytes of the next chunk of s[0..len) that fits in max bytes:
  * it ends before a space where one exists in the second half of the chunk,
  * else at a code point boundary.  Returns len when it all fits.
  */
-size_t	text_chunk(const char *s, size_t len, size_t max);
+size_t text_chunk(const char *s, size_t len, size_t max);
 
 /*
  * Damerau-Levenshtein (optimal string alignment) distance between a and b
  * compared case-insensitively in ASCII; stops early and returns bound + 1
  * once the distance exceeds bound.
  */
-int	text_edit_distance(const char *a, const char *b, int bound);
+int text_edit_distance(const char *a, const char *b, int bound);
 
 /* Lower-cases ASCII letters in place and returns s. */
-char	*text_lower(char *s);
+char *text_lower(char *s);
 
 /* Returns a new string with leading and trailing ASCII space removed. */
-char	*text_trim(const char *s);
+char *text_trim(const char *s);
 
 /*
  * Renders the neutral Markdown subset to plain text (IRC, console):
  * **bold** and _emphasis_ markers dropped, [text](url) as "text <url>".
  * Returns a new string (caller frees).
  */
-char	*text_render_plain(const char *md);
+char *text_render_plain(const char *md);
 
 /*
  * Renders the neutral subset as Slack mrkdwn: **bold** as *bold*,
  * [text](url) as <url|text>, and &, <, > escaped.  Caller frees.
  */
-char	*text_render_slack(const char *md);
+char *text_render_slack(const char *md);
 
 #endif

@@ -19,9 +19,10 @@ for t in "$BUILD"/tests/test_*; do
 	[ -x "$t" ] || continue
 	n=$(basename "$t")
 	case "$n" in $pat) ;; *) continue ;; esac
+	s0=$(date +%s)
 	if timeout 300 "$t" >"tests/logs/$n.log" 2>&1; then
 		pass=$((pass + 1))
-		echo "ok   $n"
+		echo "ok   $n ($(($(date +%s) - s0)) s)"
 		rm -f "tests/logs/$n.log"
 	else
 		fail=$((fail + 1))
@@ -34,9 +35,10 @@ for t in tests/e2e/*.sh; do
 	[ -f "$t" ] || continue
 	n=$(basename "$t" .sh)
 	case "$n" in $pat) ;; *) continue ;; esac
+	s0=$(date +%s)
 	if timeout 600 sh "$t" >"tests/logs/$n.log" 2>&1; then
 		pass=$((pass + 1))
-		echo "ok   $n"
+		echo "ok   $n ($(($(date +%s) - s0)) s)"
 		rm -f "tests/logs/$n.log"
 	else
 		fail=$((fail + 1))

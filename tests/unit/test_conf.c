@@ -79,15 +79,20 @@ test_spec_example(void **state)
 	(void)state;
 	setenv("IB_TEST_MM", "tok1,tok2", 1);
 	diag_init(&d);
-	c = conf_load(write_file("spec.conf",
-	    "[bot]\nnick = intakebot\nprefix = !\ncontent_dir = content\n"
-	    "data_dir = data              ; holds intakebot.db (SQLite)\n"
-	    "\n[irc]\nserver = 127.0.0.1\nport = 6667\ntls = no\n"
-	    "tls_verify = yes\nchannels = #help, #ayuda     ; public\n"
-	    "staff_channel = #staff\nadmins = account:alice, *!*@staff.example.org\n"
-	    "\n[http]\nlisten = 127.0.0.1:8080\n"
-	    "\n[mattermost]\npath = /hooks/mattermost\ntoken = env:IB_TEST_MM\n"
-	    "\n[consult]\ncooldown = 60\nmax_length = 500\n", 0600), &d);
+	c = conf_load(
+	    write_file("spec.conf",
+	        "[bot]\nnick = intakebot\nprefix = !\ncontent_dir = content\n"
+	        "data_dir = data              ; holds intakebot.db (SQLite)\n"
+	        "\n[irc]\nserver = 127.0.0.1\nport = 6667\ntls = no\n"
+	        "tls_verify = yes\nchannels = #help, #ayuda     ; public\n"
+	        "staff_channel = #staff\nadmins = account:alice, "
+	        "*!*@staff.example.org\n"
+	        "\n[http]\nlisten = 127.0.0.1:8080\n"
+	        "\n[mattermost]\npath = /hooks/mattermost\ntoken = "
+	        "env:IB_TEST_MM\n"
+	        "\n[consult]\ncooldown = 60\nmax_length = 500\n",
+	        0600),
+	    &d);
 	diag_print(&d, stderr);
 	assert_non_null(c);
 	assert_true(c->irc_enabled);
@@ -105,30 +110,34 @@ test_spec_example(void **state)
 static void
 test_errors(void **state)
 {
-	static const struct { const char *text, *expect; } cases[] = {
-		{ "[bot]\nnick = a\nfoo = 1\n", ":3: unknown key 'foo' in [bot]" },
-		{ "[nope]\nx = 1\n", ":1: unknown section [nope]" },
-		{ "[bot]\n\n\nmore_lines = 0\n",
-		    ":4: more_lines: 0 is out of range (1 to 100)" },
-		{ "[irc]\nport = http\n", ":2: port: 'http' is not a whole number" },
-		{ "[irc]\ntls = maybe\n", ":2: tls: 'maybe' is not yes or no" },
-		{ "[bot]\nnick = a\nnick = b\n", ":3: duplicate key 'nick' in [bot]" },
-		{ "[bot]\nnick = bad%snick\n", ":2: nick: must not contain '%'" },
-		{ "[irc]\nnickserv_password = env:IB_TEST_UNSET_VAR\n",
-		    ":2: nickserv_password: environment variable "
-		    "IB_TEST_UNSET_VAR is not set" },
-		{ "nick = x\n", ":1: key 'nick' outside of any [section]" },
-		{ "[bot]\nthis is not ini\n", ":2: syntax error" },
-		{ "[slack]\nstaff_webhook_url = ftp://x\n",
-		    ":2: staff_webhook_url: must be an http:// or https:// URL" },
-		{ "[slack]\npath = hooks\n", ":2: path: must be a path" },
-		{ "[http]\n[slack]\npath = /a\n[mattermost]\npath = /a\n",
-		    ":4: [mattermost] path /a is already used by [slack]" },
-		{ "[slack]\npath = /a\n", ":1: [slack] has a path but there is "
-		    "no [http] section" },
-		{ "[irc]\nsasl_mechanism = plain\n",
-		    "sasl_mechanism plain needs sasl_password" },
-		{ "[bot]\nnick = \xff\n", ":2: nick: not valid UTF-8" },
+	static const struct {
+		const char *text, *expect;
+	} cases[] = {
+	    {"[bot]\nnick = a\nfoo = 1\n", ":3: unknown key 'foo' in [bot]"},
+	    {"[nope]\nx = 1\n", ":1: unknown section [nope]"},
+	    {"[bot]\n\n\nmore_lines = 0\n",
+	        ":4: more_lines: 0 is out of range (1 to 100)"},
+	    {"[irc]\nport = http\n", ":2: port: 'http' is not a whole number"},
+	    {"[irc]\ntls = maybe\n", ":2: tls: 'maybe' is not yes or no"},
+	    {"[bot]\nnick = a\nnick = b\n",
+	        ":3: duplicate key 'nick' in [bot]"},
+	    {"[bot]\nnick = bad%snick\n", ":2: nick: must not contain '%'"},
+	    {"[irc]\nnickserv_password = env:IB_TEST_UNSET_VAR\n",
+	        ":2: nickserv_password: environment variable "
+	        "IB_TEST_UNSET_VAR is not set"},
+	    {"nick = x\n", ":1: key 'nick' outside of any [section]"},
+	    {"[bot]\nthis is not ini\n", ":2: syntax error"},
+	    {"[slack]\nstaff_webhook_url = ftp://x\n",
+	        ":2: staff_webhook_url: must be an http:// or https:// URL"},
+	    {"[slack]\npath = hooks\n", ":2: path: must be a path"},
+	    {"[http]\n[slack]\npath = /a\n[mattermost]\npath = /a\n",
+	        ":4: [mattermost] path /a is already used by [slack]"},
+	    {"[slack]\npath = /a\n",
+	        ":1: [slack] has a path but there is "
+	        "no [http] section"},
+	    {"[irc]\nsasl_mechanism = plain\n",
+	        "sasl_mechanism plain needs sasl_password"},
+	    {"[bot]\nnick = \xff\n", ":2: nick: not valid UTF-8"},
 	};
 	struct diag d;
 	struct conf *c;
@@ -187,8 +196,8 @@ test_secret_file(void **state)
 	(void)state;
 	sp = write_file("secret", "s3cret\nignored\n", 0600);
 	snprintf(secret, sizeof(secret), "%s", sp);
-	snprintf(text, sizeof(text), "[irc]\nnickserv_password = file:%s\n",
-	    secret);
+	snprintf(
+	    text, sizeof(text), "[irc]\nnickserv_password = file:%s\n", secret);
 	diag_init(&d);
 	c = conf_load(write_file("sf.conf", text, 0600), &d);
 	assert_non_null(c);
@@ -219,8 +228,10 @@ test_lists_and_languages(void **state)
 	assert_string_equal(items[2], "#c");
 	conf_list_free(items, n);
 	diag_init(&d);
-	c = conf_load(write_file("lang.conf",
-	    "[bot]\nchannel_languages = #ayuda=es, #help=en\n", 0600), &d);
+	c = conf_load(
+	    write_file("lang.conf",
+	        "[bot]\nchannel_languages = #ayuda=es, #help=en\n", 0600),
+	    &d);
 	assert_non_null(c);
 	assert_string_equal(conf_channel_language(c, "#AYUDA"), "es");
 	assert_string_equal(conf_channel_language(c, "#help"), "en");
@@ -234,12 +245,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_defaults),
-		cmocka_unit_test(test_spec_example),
-		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_long_line),
-		cmocka_unit_test(test_secret_file),
-		cmocka_unit_test(test_lists_and_languages),
+	    cmocka_unit_test(test_defaults),
+	    cmocka_unit_test(test_spec_example),
+	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_long_line),
+	    cmocka_unit_test(test_secret_file),
+	    cmocka_unit_test(test_lists_and_languages),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -14,11 +14,11 @@
 #include "diag.h"
 
 static char tmpdir[] = "/tmp/intakebot-content.XXXXXX";
-static const char *const reserved[] = { "help", "search", NULL };
+static const char *const reserved[] = {"help", "search", NULL};
 
-#define GOOD(cmd, extra) "---\ncommand: " cmd "\n" extra \
-    "title: T " cmd "\nsummary: S " cmd "\nlink: https://example.org/" cmd \
-    "\n---\nBody of " cmd ".\n"
+#define GOOD(cmd, extra)                                                       \
+	"---\ncommand: " cmd "\n" extra "title: T " cmd "\nsummary: S " cmd    \
+	"\nlink: https://example.org/" cmd "\n---\nBody of " cmd ".\n"
 
 static void
 write_topic(const char *dir, const char *name, const char *text, size_t len)
@@ -73,31 +73,43 @@ teardown(void **state)
 static void
 test_errors(void **state)
 {
-	static const struct { const char *text; size_t len; const char *expect; }
-	    cases[] = {
-		{ "no front matter\n", 0, "x.md:1: missing front matter" },
-		{ "---\ncommand: a\ntitle: t\n", 0,
-		    "x.md:1: front matter is not closed" },
-		{ "---\ncommand: a\nsummary: s\nlink: https://x\n---\n", 0,
-		    "x.md:1: missing field 'title'" },
-		{ "---\ncommand: a\ntitle: t\nsummary: s\nlink: https://x\n"
-		    "colour: red\n---\n", 0, "x.md:6: unknown field 'colour'" },
-		{ "---\ncommand: a b\ntitle: t\nsummary: s\nlink: https://x\n"
-		    "---\n", 0, "x.md:2: 'a b' is not a valid command" },
-		{ "---\ncommand: help\ntitle: t\nsummary: s\nlink: https://x\n"
-		    "---\n", 0, "x.md:2: 'help' is one of the bot's own" },
-		{ "---\ncommand: a\ntitle: t\nsummary: s\nlink: ftp://x\n"
-		    "---\n", 0, "x.md:5: link must start with" },
-		{ "---\ncommand: a\ntitle: t\nsummary: s\nlink: https://x\n"
-		    "reviewed: yesterday\n---\n", 0, "x.md:6: reviewed must be" },
-		{ "---\ncommand: a\ntitle: t\nsummary: s\nlink: https://x\n"
-		    "---\nbad \xff byte\n", 0, "x.md:7: invalid UTF-8" },
-		{ "---\ncommand: a\ntitle: t\nsummary: s\nlink: https://x\n"
-		    "---\nbell\a\n", 0, "x.md:7: control character" },
-		{ "---\ncommand: a\ntitle: t\nsummary: s\nlink: https://x\n"
-		    "---\nnul\0byte\n", 64, "x.md: file contains a NUL byte" },
-		{ "---\ncommand: a\ncommand: b\ntitle: t\nsummary: s\n"
-		    "link: https://x\n---\n", 0, "x.md:3: duplicate field" },
+	static const struct {
+		const char *text;
+		size_t len;
+		const char *expect;
+	} cases[] = {
+	    {"no front matter\n", 0, "x.md:1: missing front matter"},
+	    {"---\ncommand: a\ntitle: t\n", 0,
+	        "x.md:1: front matter is not closed"},
+	    {"---\ncommand: a\nsummary: s\nlink: https://x\n---\n", 0,
+	        "x.md:1: missing field 'title'"},
+	    {"---\ncommand: a\ntitle: t\nsummary: s\nlink: https://x\n"
+	     "colour: red\n---\n",
+	        0, "x.md:6: unknown field 'colour'"},
+	    {"---\ncommand: a b\ntitle: t\nsummary: s\nlink: https://x\n"
+	     "---\n",
+	        0, "x.md:2: 'a b' is not a valid command"},
+	    {"---\ncommand: help\ntitle: t\nsummary: s\nlink: https://x\n"
+	     "---\n",
+	        0, "x.md:2: 'help' is one of the bot's own"},
+	    {"---\ncommand: a\ntitle: t\nsummary: s\nlink: ftp://x\n"
+	     "---\n",
+	        0, "x.md:5: link must start with"},
+	    {"---\ncommand: a\ntitle: t\nsummary: s\nlink: https://x\n"
+	     "reviewed: yesterday\n---\n",
+	        0, "x.md:6: reviewed must be"},
+	    {"---\ncommand: a\ntitle: t\nsummary: s\nlink: https://x\n"
+	     "---\nbad \xff byte\n",
+	        0, "x.md:7: invalid UTF-8"},
+	    {"---\ncommand: a\ntitle: t\nsummary: s\nlink: https://x\n"
+	     "---\nbell\a\n",
+	        0, "x.md:7: control character"},
+	    {"---\ncommand: a\ntitle: t\nsummary: s\nlink: https://x\n"
+	     "---\nnul\0byte\n",
+	        64, "x.md: file contains a NUL byte"},
+	    {"---\ncommand: a\ncommand: b\ntitle: t\nsummary: s\n"
+	     "link: https://x\n---\n",
+	        0, "x.md:3: duplicate field"},
 	};
 	struct diag d;
 	struct content *c;
@@ -132,8 +144,10 @@ test_summary_cap(void **state)
 
 	(void)state;
 	clean();
-	snprintf(text, sizeof(text), "---\ncommand: a\ntitle: t\nsummary: "
-	    "%0351d\nlink: https://x\n---\n", 0);
+	snprintf(text, sizeof(text),
+	    "---\ncommand: a\ntitle: t\nsummary: "
+	    "%0351d\nlink: https://x\n---\n",
+	    0);
 	write_topic("c", "x.md", text, 0);
 	diag_init(&d);
 	assert_null(load("c", &d));
@@ -237,8 +251,8 @@ test_real_content(void **state)
 	assert_true(content_count(c, "en") >= 10);
 	assert_string_equal(content_find(c, "en", "287")->command, "287g");
 	assert_string_equal(content_find(c, "en", "sevp")->command, "students");
-	assert_string_equal(content_find(c, "en", "hsi")->command,
-	    "investigations");
+	assert_string_equal(
+	    content_find(c, "en", "hsi")->command, "investigations");
 	n = content_search(c, "en", "detainer", hits, 5);
 	assert_true(n >= 3);
 	n = content_search(c, "en", "xyzzy nothing", hits, 5);
@@ -268,18 +282,24 @@ test_search_ranking(void **state)
 
 	(void)state;
 	clean();
-	write_topic("c", "a.md", "---\ncommand: a\ntitle: Detainer basics\n"
-	    "summary: s\nlink: https://x\n---\ndetainer\n", 0);
-	write_topic("c", "b.md", "---\ncommand: b\ntitle: Other\n"
-	    "summary: s\nlink: https://x\n---\nonce a detainer\n", 0);
-	write_topic("c", "c.md", "---\ncommand: c\ntitle: None\n"
-	    "summary: s\nlink: https://x\n---\nnothing here\n", 0);
+	write_topic("c", "a.md",
+	    "---\ncommand: a\ntitle: Detainer basics\n"
+	    "summary: s\nlink: https://x\n---\ndetainer\n",
+	    0);
+	write_topic("c", "b.md",
+	    "---\ncommand: b\ntitle: Other\n"
+	    "summary: s\nlink: https://x\n---\nonce a detainer\n",
+	    0);
+	write_topic("c", "c.md",
+	    "---\ncommand: c\ntitle: None\n"
+	    "summary: s\nlink: https://x\n---\nnothing here\n",
+	    0);
 	diag_init(&d);
 	c = load("c", &d);
 	assert_non_null(c);
 	n = content_search(c, "en", "detainer", hits, 5);
 	assert_int_equal(n, 2);
-	assert_string_equal(hits[0]->command, "a");	/* title beats body */
+	assert_string_equal(hits[0]->command, "a"); /* title beats body */
 	assert_string_equal(hits[1]->command, "b");
 	content_free(c);
 	diag_reset(&d);
@@ -289,13 +309,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_summary_cap),
-		cmocka_unit_test(test_huge_file),
-		cmocka_unit_test(test_duplicates),
-		cmocka_unit_test(test_lookup_and_languages),
-		cmocka_unit_test(test_real_content),
-		cmocka_unit_test(test_search_ranking),
+	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_summary_cap),
+	    cmocka_unit_test(test_huge_file),
+	    cmocka_unit_test(test_duplicates),
+	    cmocka_unit_test(test_lookup_and_languages),
+	    cmocka_unit_test(test_real_content),
+	    cmocka_unit_test(test_search_ranking),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -22,8 +22,7 @@ test_form(void **state)
 	size_t len;
 
 	(void)state;
-	assert_int_equal(hook_form_parse(&f, "a=1&b=x+y%21&&c&a=2&d=", 22),
-	    0);
+	assert_int_equal(hook_form_parse(&f, "a=1&b=x+y%21&&c&a=2&d=", 22), 0);
 	assert_string_equal(hook_form_get(&f, "a", NULL), "1");
 	assert_string_equal(hook_form_get(&f, "b", &len), "x y!");
 	assert_int_equal(len, 4);
@@ -75,22 +74,26 @@ test_json(void **state)
 static void
 test_html(void **state)
 {
-	static const struct { const char *in, *out; bool strip; } cases[] = {
-		{ "<at>Intake</at>&nbsp;287g", " 287g", true },
-		{ "<at>In <b>x</b></at> hi", " hi", true },
-		{ "a &amp; b &lt;c&gt; &#233; &#x41; &bogus;", "a & b <c> \xc3\xa9 A &bogus;", false },
-		{ "<p>hi</p>", "hi", true },
-		{ "<p>hi</p>", "<p>hi</p>", false },
-		{ "&#0; &#55296;", " ", false },
-		{ "<at>unclosed", "unclosed", true },
+	static const struct {
+		const char *in, *out;
+		bool strip;
+	} cases[] = {
+	    {"<at>Intake</at>&nbsp;287g", " 287g", true},
+	    {"<at>In <b>x</b></at> hi", " hi", true},
+	    {"a &amp; b &lt;c&gt; &#233; &#x41; &bogus;",
+	        "a & b <c> \xc3\xa9 A &bogus;", false},
+	    {"<p>hi</p>", "hi", true},
+	    {"<p>hi</p>", "<p>hi</p>", false},
+	    {"&#0; &#55296;", " ", false},
+	    {"<at>unclosed", "unclosed", true},
 	};
 	size_t i;
 	char *s;
 
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		s = hook_html_to_text(cases[i].in, strlen(cases[i].in),
-		    cases[i].strip);
+		s = hook_html_to_text(
+		    cases[i].in, strlen(cases[i].in), cases[i].strip);
 		assert_string_equal(s, cases[i].out);
 		free(s);
 	}
@@ -100,10 +103,12 @@ static void
 test_misc(void **state)
 {
 	(void)state;
-	assert_true(hook_content_type_is("application/json", "application/json"));
-	assert_true(hook_content_type_is("Application/JSON; charset=utf-8",
-	    "application/json"));
-	assert_false(hook_content_type_is("application/jsonx", "application/json"));
+	assert_true(
+	    hook_content_type_is("application/json", "application/json"));
+	assert_true(hook_content_type_is(
+	    "Application/JSON; charset=utf-8", "application/json"));
+	assert_false(
+	    hook_content_type_is("application/jsonx", "application/json"));
 	assert_false(hook_content_type_is(NULL, "application/json"));
 	assert_true(hook_token_match("aa, bb ,cc", "bb", 2));
 	assert_true(hook_token_match("aa,bb,cc", "cc", 2));
@@ -125,7 +130,8 @@ test_render(void **state)
 
 	(void)state;
 	replies_init(&rs);
-	replies_add(&rs, REPLY_HERE, "**Hi** @channel and <!here>", "https://x.example/a?b=1&c=2");
+	replies_add(&rs, REPLY_HERE, "**Hi** @channel and <!here>",
+	    "https://x.example/a?b=1&c=2");
 	s = hook_render_text(&rs, REPLY_HERE, false, HOOK_MARKDOWN, 1000);
 	assert_non_null(strstr(s, "**Hi**"));
 	assert_null(strstr(s, "@channel"));
@@ -138,8 +144,8 @@ test_render(void **state)
 	assert_null(strstr(s, "<!here>"));
 	assert_non_null(strstr(s, "https://x.example/a?b=1&amp;c=2"));
 	free(s);
-	assert_null(hook_render_text(&rs, REPLY_PRIVATE, false, HOOK_MARKDOWN,
-	    1000));
+	assert_null(
+	    hook_render_text(&rs, REPLY_PRIVATE, false, HOOK_MARKDOWN, 1000));
 	assert_int_equal(hook_replies_count(&rs, REPLY_HERE), 1);
 	replies_reset(&rs);
 
@@ -204,8 +210,8 @@ test_pipeline(void **state)
 	pl.kind = "rocketchat";
 	pl.token = "t0,t1";
 	pl.staff_channel = "#staff";
-	ctx = (struct hook_ctx){ &pl, "intakebot", fake_handler, NULL,
-	    hook_cache_new(4, 60) };
+	ctx = (struct hook_ctx){
+	    &pl, "intakebot", fake_handler, NULL, hook_cache_new(4, 60)};
 	memset(&req, 0, sizeof(req));
 	req.method = "POST";
 	req.content_type = "application/json";
@@ -240,13 +246,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_form),
-		cmocka_unit_test(test_form_cap),
-		cmocka_unit_test(test_json),
-		cmocka_unit_test(test_html),
-		cmocka_unit_test(test_misc),
-		cmocka_unit_test(test_render),
-		cmocka_unit_test(test_pipeline),
+	    cmocka_unit_test(test_form),
+	    cmocka_unit_test(test_form_cap),
+	    cmocka_unit_test(test_json),
+	    cmocka_unit_test(test_html),
+	    cmocka_unit_test(test_misc),
+	    cmocka_unit_test(test_render),
+	    cmocka_unit_test(test_pipeline),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -53,16 +53,15 @@ table_header(void *arg, const char *name)
 static struct conf_platform pl;
 
 static int
-run(const char *kind, const char *method, const char *ctype,
-    const char *body, const char *query, const char **headers,
-    struct hook_response *resp)
+run(const char *kind, const char *method, const char *ctype, const char *body,
+    const char *query, const char **headers, struct hook_response *resp)
 {
 	struct hook_request req;
 	struct hook_ctx ctx;
 
 	pl.section = (char *)kind;
 	pl.kind = (char *)kind;
-	ctx = (struct hook_ctx){ &pl, "intakebot", fake_handler, NULL, NULL };
+	ctx = (struct hook_ctx){&pl, "intakebot", fake_handler, NULL, NULL};
 	memset(&req, 0, sizeof(req));
 	req.method = method;
 	req.content_type = ctype;
@@ -80,7 +79,7 @@ run(const char *kind, const char *method, const char *ctype,
 static void
 test_mattermost(void **state)
 {
-	static const char *auth[] = { "Authorization", "Token tok2", NULL };
+	static const char *auth[] = {"Authorization", "Token tok2", NULL};
 	struct hook_response r;
 
 	(void)state;
@@ -89,21 +88,26 @@ test_mattermost(void **state)
 	pl.staff_channel = "staff";
 	answer_to = REPLY_HERE;
 	assert_int_equal(run("mattermost", "POST", "application/json",
-	    "{\"token\":\"tok1\",\"timestamp\":1764332580123,\"post_id\":\"p\","
-	    "\"channel_name\":\"staff\",\"user_name\":\"ana\",\"text\":\"!x\"}",
-	    NULL, NULL, &r), 200);
+	                     "{\"token\":\"tok1\",\"timestamp\":1764332580123,"
+	                     "\"post_id\":\"p\","
+	                     "\"channel_name\":\"staff\",\"user_name\":\"ana\","
+	                     "\"text\":\"!x\"}",
+	                     NULL, NULL, &r),
+	    200);
 	assert_int_equal(handled, 1);
 	assert_true(last.is_staff);
 	assert_false(last.addressed);
 	assert_string_equal(last_sender, "ana");
-	assert_string_equal(r.body, "{\"response_type\":\"in_channel\","
+	assert_string_equal(r.body,
+	    "{\"response_type\":\"in_channel\","
 	    "\"text\":\"**ok**\"}");
 	free(r.body);
 	/* A slash command in a direct channel: private, addressed. */
-	assert_int_equal(run("mattermost", "POST",
-	    "application/x-www-form-urlencoded",
-	    "command=%2Fintake&text=&channel_name=u1__u2&user_name=ana",
-	    NULL, auth, &r), 200);
+	assert_int_equal(
+	    run("mattermost", "POST", "application/x-www-form-urlencoded",
+	        "command=%2Fintake&text=&channel_name=u1__u2&user_name=ana",
+	        NULL, auth, &r),
+	    200);
 	assert_true(last.is_private);
 	assert_true(last.addressed);
 	assert_string_equal(last_text, "help");
@@ -112,64 +116,74 @@ test_mattermost(void **state)
 	free(r.body);
 	/* Private replies to a channel slash command: extra_responses. */
 	answer_to = REPLY_PRIVATE;
-	assert_int_equal(run("mattermost", "GET", NULL, "",
-	    "token=tok1&command=%2Fintake&text=a&channel_name=town",
-	    NULL, &r), 200);
+	assert_int_equal(
+	    run("mattermost", "GET", NULL, "",
+	        "token=tok1&command=%2Fintake&text=a&channel_name=town", NULL,
+	        &r),
+	    200);
 	assert_non_null(strstr(r.body, "\"ephemeral\""));
 	free(r.body);
 	/* Control characters never reach the router. */
 	answer_to = REPLY_HERE;
-	assert_int_equal(run("mattermost", "POST",
-	    "application/x-www-form-urlencoded",
-	    "token=tok1&text=%21a%0D%0APRIVMSG+x%07&channel_name=t&user_name=b",
-	    NULL, NULL, &r), 200);
+	assert_int_equal(
+	    run("mattermost", "POST", "application/x-www-form-urlencoded",
+	        "token=tok1&text=%21a%0D%0APRIVMSG+x%07&channel_name=t&user_"
+	        "name=b",
+	        NULL, NULL, &r),
+	    200);
 	assert_null(strpbrk(last_text, "\r\n\a"));
 	free(r.body);
-	assert_int_equal(run("mattermost", "DELETE", NULL, "", NULL, NULL,
-	    &r), 405);
+	assert_int_equal(
+	    run("mattermost", "DELETE", NULL, "", NULL, NULL, &r), 405);
 	free(r.body);
 }
 
 static void
 test_slack(void **state)
 {
-	const char *body = "command=%2Fintake&text=%26lt%3Bb%26gt%3B&"
+	const char *body =
+	    "command=%2Fintake&text=%26lt%3Bb%26gt%3B&"
 	    "channel_id=D123&channel_name=directmessage&user_name=u";
 	struct crypto_part p[3];
 	unsigned char mac[CRYPTO_SHA256_LEN];
 	char ts[32], sig[3 + 65];
-	const char *h[] = { "X-Slack-Request-Timestamp", ts,
-	    "X-Slack-Signature", sig, NULL };
+	const char *h[] = {
+	    "X-Slack-Request-Timestamp", ts, "X-Slack-Signature", sig, NULL};
 	struct hook_response r;
 
 	(void)state;
 	memset(&pl, 0, sizeof(pl));
 	pl.signing_secret = "s3cret";
 	snprintf(ts, sizeof(ts), "%lld", (long long)time(NULL));
-	p[0] = (struct crypto_part){ "v0:", 3 };
-	p[1] = (struct crypto_part){ ts, strlen(ts) };
-	p[2] = (struct crypto_part){ ":", 1 };
+	p[0] = (struct crypto_part){"v0:", 3};
+	p[1] = (struct crypto_part){ts, strlen(ts)};
+	p[2] = (struct crypto_part){":", 1};
 	{
-		struct crypto_part all[4] = { p[0], p[1], p[2],
-		    { body, strlen(body) } };
+		struct crypto_part all[4] = {
+		    p[0], p[1], p[2], {body, strlen(body)}};
 
-		assert_int_equal(crypto_hmac_sha256("s3cret", 6, all, 4, mac),
-		    0);
+		assert_int_equal(
+		    crypto_hmac_sha256("s3cret", 6, all, 4, mac), 0);
 	}
 	memcpy(sig, "v0=", 3);
 	crypto_hex_encode(mac, sizeof(mac), sig + 3);
 	answer_to = REPLY_HERE;
-	assert_int_equal(run("slack", "POST",
-	    "application/x-www-form-urlencoded", body, NULL, h, &r), 200);
+	assert_int_equal(
+	    run("slack", "POST", "application/x-www-form-urlencoded", body,
+	        NULL, h, &r),
+	    200);
 	assert_true(last.is_private);
 	assert_true(last.addressed);
 	assert_string_equal(last_text, "<b>");
-	assert_string_equal(r.body, "{\"response_type\":\"ephemeral\","
+	assert_string_equal(r.body,
+	    "{\"response_type\":\"ephemeral\","
 	    "\"text\":\"*ok*\"}");
 	free(r.body);
 	sig[5] = sig[5] == '0' ? '1' : '0';
-	assert_int_equal(run("slack", "POST",
-	    "application/x-www-form-urlencoded", body, NULL, h, &r), 401);
+	assert_int_equal(
+	    run("slack", "POST", "application/x-www-form-urlencoded", body,
+	        NULL, h, &r),
+	    401);
 	assert_true(r.verify_failed);
 	assert_int_equal(handled, 0);
 	free(r.body);
@@ -184,25 +198,31 @@ test_rocketchat(void **state)
 	memset(&pl, 0, sizeof(pl));
 	pl.token = "rt";
 	answer_to = REPLY_PRIVATE;
-	assert_int_equal(run("rocketchat", "POST", "application/json",
-	    "{\"token\":\"rt\",\"bot\":false,\"user_name\":\"jo\","
-	    "\"channel_name\":\"general\",\"text\":\"!a\"}", NULL, NULL,
-	    &r), 200);
+	assert_int_equal(
+	    run("rocketchat", "POST", "application/json",
+	        "{\"token\":\"rt\",\"bot\":false,\"user_name\":\"jo\","
+	        "\"channel_name\":\"general\",\"text\":\"!a\"}",
+	        NULL, NULL, &r),
+	    200);
 	assert_int_equal(handled, 1);
 	assert_string_equal(r.body, "{\"text\":\"**ok**\"}");
 	free(r.body);
 	/* Our own name, and bots, are never answered. */
 	assert_int_equal(run("rocketchat", "POST", "application/json",
-	    "{\"token\":\"rt\",\"user_name\":\"IntakeBot\",\"text\":\"!a\"}",
-	    NULL, NULL, &r), 200);
+	                     "{\"token\":\"rt\",\"user_name\":\"IntakeBot\","
+	                     "\"text\":\"!a\"}",
+	                     NULL, NULL, &r),
+	    200);
 	assert_int_equal(handled, 0);
 	assert_null(r.body);
 	assert_int_equal(run("rocketchat", "POST", "application/json",
-	    "{\"token\":\"rt\",\"bot\":true,\"text\":\"!a\"}", NULL, NULL,
-	    &r), 200);
+	                     "{\"token\":\"rt\",\"bot\":true,\"text\":\"!a\"}",
+	                     NULL, NULL, &r),
+	    200);
 	assert_int_equal(handled, 0);
 	assert_int_equal(run("rocketchat", "POST", "application/json",
-	    "{\"token\":\"rt\"}", NULL, NULL, &r), 400);
+	                     "{\"token\":\"rt\"}", NULL, NULL, &r),
+	    400);
 	free(r.body);
 }
 
@@ -210,9 +230,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_mattermost),
-		cmocka_unit_test(test_slack),
-		cmocka_unit_test(test_rocketchat),
+	    cmocka_unit_test(test_mattermost),
+	    cmocka_unit_test(test_slack),
+	    cmocka_unit_test(test_rocketchat),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

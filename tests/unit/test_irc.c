@@ -22,22 +22,22 @@ test_line_parse(void **state)
 		const char *in, *prefix, *cmd, *last;
 		int n;
 	} t[] = {
-		{ ":n!u@h PRIVMSG #c :hello there", "n!u@h", "PRIVMSG",
-		    "hello there", 2 },
-		{ "@time=x :srv 001 bot :Welcome", "srv", "001", "Welcome", 2 },
-		{ "ping :abc", "", "PING", "abc", 1 },
-		{ ":srv CAP * LS * :sasl multi-prefix", "srv", "CAP",
-		    "sasl multi-prefix", 4 },
-		{ ":srv 005 me A B C :are supported", "srv", "005",
-		    "are supported", 5 },
+	    {":n!u@h PRIVMSG #c :hello there", "n!u@h", "PRIVMSG",
+	        "hello there", 2},
+	    {"@time=x :srv 001 bot :Welcome", "srv", "001", "Welcome", 2},
+	    {"ping :abc", "", "PING", "abc", 1},
+	    {":srv CAP * LS * :sasl multi-prefix", "srv", "CAP",
+	        "sasl multi-prefix", 4},
+	    {":srv 005 me A B C :are supported", "srv", "005", "are supported",
+	        5},
 	};
 	struct irc_line l;
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		assert_int_equal(irc_line_parse(&l, t[i].in, strlen(t[i].in)),
-		    0);
+		assert_int_equal(
+		    irc_line_parse(&l, t[i].in, strlen(t[i].in)), 0);
 		assert_string_equal(l.prefix, t[i].prefix);
 		assert_string_equal(l.cmd, t[i].cmd);
 		assert_int_equal(l.nparams, t[i].n);
@@ -78,7 +78,7 @@ drain(struct irc_out *o, int64_t now, char *order, size_t size)
 
 	while ((l = irc_out_peek(o, now, &tag, &wait)) != NULL) {
 		if (order != NULL && strlen(order) + 2 < size)
-			strncat(order, l + 8, 1);	/* "PRIVMSG " + target */
+			strncat(order, l + 8, 1); /* "PRIVMSG " + target */
 		irc_out_done(o, now);
 		n++;
 	}
@@ -93,14 +93,14 @@ test_out_round_robin(void **state)
 	int i;
 
 	(void)state;
-	o = irc_out_new(0, 1, 0);	/* unlimited: order only */
+	o = irc_out_new(0, 1, 0); /* unlimited: order only */
 	for (i = 0; i < 4; i++)
-		assert_int_equal(irc_out_push(o, "a", "PRIVMSG a :x", false,
-		    NULL), 0);
+		assert_int_equal(
+		    irc_out_push(o, "a", "PRIVMSG a :x", false, NULL), 0);
 	assert_int_equal(irc_out_push(o, "b", "PRIVMSG b :x", false, NULL), 0);
 	assert_int_equal(irc_out_push(o, "c", "PRIVMSG c :x", false, NULL), 0);
-	assert_int_equal(irc_out_push(o, NULL, "PRIVMSG z :ctl", true, NULL),
-	    0);
+	assert_int_equal(
+	    irc_out_push(o, NULL, "PRIVMSG z :ctl", true, NULL), 0);
 	assert_int_equal(drain(o, 0, order, sizeof(order)), 7);
 	assert_string_equal(order, "zabcaaa");
 	assert_int_equal(irc_out_depth(o), 0);
@@ -117,7 +117,7 @@ test_out_bucket(void **state)
 	int i;
 
 	(void)state;
-	o = irc_out_new(5, 4, 10000);	/* 1 line per 2 s, burst 4 */
+	o = irc_out_new(5, 4, 10000); /* 1 line per 2 s, burst 4 */
 	for (i = 0; i < 10; i++)
 		irc_out_push(o, "t", "PRIVMSG t :x", false, NULL);
 	assert_int_equal(drain(o, 1000, NULL, 0), 4);
@@ -125,7 +125,7 @@ test_out_bucket(void **state)
 	assert_null(l);
 	assert_in_range(wait, 1900, 2100);
 	assert_int_equal(drain(o, 3000, NULL, 0), 1);
-	assert_int_equal(drain(o, 3000 + 60000, NULL, 0), 4);	/* cap */
+	assert_int_equal(drain(o, 3000 + 60000, NULL, 0), 4); /* cap */
 	irc_out_free(o);
 
 	/* Bytes: 256 B/s, a 500-byte line needs about 2 s of refill. */
@@ -166,14 +166,14 @@ test_out_limits(void **state)
 	drops = 0;
 	irc_out_clear(o, count_drop, NULL);
 	assert_int_equal(drops, IRC_OUT_TARGET_MAX);
-	assert_int_equal(irc_out_push(o, "t", "PRIVMSG t :a\rb", false, NULL),
-	    -1);
+	assert_int_equal(
+	    irc_out_push(o, "t", "PRIVMSG t :a\rb", false, NULL), -1);
 	irc_out_free(o);
 }
 
 struct sent {
-	char	lines[16][512];
-	int	n;
+	char lines[16][512];
+	int n;
 };
 
 static void
@@ -197,8 +197,8 @@ feed(struct irc_cap *c, const char *line, bool consumed)
 static void
 test_cap_plain(void **state)
 {
-	struct irc_cap_params p = { "plain", "bot", "pw%x", true };
-	struct sent s = { .n = 0 };
+	struct irc_cap_params p = {"plain", "bot", "pw%x", true};
+	struct sent s = {.n = 0};
 	struct irc_cap *c;
 
 	(void)state;
@@ -228,8 +228,8 @@ test_cap_plain(void **state)
 static void
 test_cap_fail(void **state)
 {
-	struct irc_cap_params p = { "plain", "bot", "pw", false };
-	struct sent s = { .n = 0 };
+	struct irc_cap_params p = {"plain", "bot", "pw", false};
+	struct sent s = {.n = 0};
 	struct irc_cap *c;
 
 	(void)state;
@@ -282,13 +282,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_line_parse),
-		cmocka_unit_test(test_out_line_ok),
-		cmocka_unit_test(test_out_round_robin),
-		cmocka_unit_test(test_out_bucket),
-		cmocka_unit_test(test_out_limits),
-		cmocka_unit_test(test_cap_plain),
-		cmocka_unit_test(test_cap_fail),
+	    cmocka_unit_test(test_line_parse),
+	    cmocka_unit_test(test_out_line_ok),
+	    cmocka_unit_test(test_out_round_robin),
+	    cmocka_unit_test(test_out_bucket),
+	    cmocka_unit_test(test_out_limits),
+	    cmocka_unit_test(test_cap_plain),
+	    cmocka_unit_test(test_cap_fail),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

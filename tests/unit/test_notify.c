@@ -28,19 +28,19 @@
 #define MAXCALLS 16
 
 struct calls {
-	int		 n;
-	int		 id[MAXCALLS];
-	int		 result[MAXCALLS];
-	char		 why[MAXCALLS][200];
-	int64_t		 at[MAXCALLS];
-	struct loop	*loop;
-	int		 stop_after;
-	struct notify	*repost;	/* post "again" from the callback */
+	int n;
+	int id[MAXCALLS];
+	int result[MAXCALLS];
+	char why[MAXCALLS][200];
+	int64_t at[MAXCALLS];
+	struct loop *loop;
+	int stop_after;
+	struct notify *repost; /* post "again" from the callback */
 };
 
 struct ctx {
-	struct calls	*calls;
-	int		 id;
+	struct calls *calls;
+	int id;
 };
 
 static int
@@ -90,12 +90,17 @@ load_two(int port, bool with_ops)
 {
 	char buf[1024];
 
-	snprintf(buf, sizeof(buf), "[bot]\nnick = t\n"
-	    "[mattermost]\nstaff_webhook_url = http://127.0.0.1:%d/hooks/SECRET\n"
+	snprintf(buf, sizeof(buf),
+	    "[bot]\nnick = t\n"
+	    "[mattermost]\nstaff_webhook_url = "
+	    "http://127.0.0.1:%d/hooks/SECRET\n"
 	    "staff_timeout = 1\nstaff_backoff_max = 1\n"
 	    "[slack]\nstaff_channel = x\n"
-	    "%s", port, with_ops ? "[webhook.ops]\nstaff_webhook_url = "
-	    "http://127.0.0.1:1/x\n" : "");
+	    "%s",
+	    port,
+	    with_ops ? "[webhook.ops]\nstaff_webhook_url = "
+	               "http://127.0.0.1:1/x\n"
+	             : "");
 	return load(buf);
 }
 
@@ -120,8 +125,9 @@ on_result(void *arg, enum notify_result r, const char *why)
 		c->repost = NULL;
 		again.calls = c;
 		again.id = 99;
-		assert_int_equal(notify_post(n, "mattermost", "again", 3,
-		    on_result, &again), 0);
+		assert_int_equal(
+		    notify_post(n, "mattermost", "again", 3, on_result, &again),
+		    0);
 	}
 	if (c->loop != NULL && c->n == c->stop_after)
 		loop_stop(c->loop);
@@ -163,7 +169,7 @@ test_unknown_and_free(void **state)
 {
 	struct conf *c = load_two(closed_port(), true);
 	struct loop *l = loop_new();
-	struct calls calls = { 0 };
+	struct calls calls = {0};
 	struct ctx x[3];
 	struct notify *n;
 	int i;
@@ -177,12 +183,13 @@ test_unknown_and_free(void **state)
 	for (i = 0; i < 3; i++) {
 		x[i].calls = &calls;
 		x[i].id = i;
-		assert_int_equal(notify_post(n, "mattermost", "t", 0, on_result,
-		    &x[i]), 0);
+		assert_int_equal(
+		    notify_post(n, "mattermost", "t", 0, on_result, &x[i]), 0);
 	}
 	assert_int_equal(notify_queue_depth(n, "mattermost"), 3);
 	assert_int_equal(metrics_get("intakebot_notify_queue_depth",
-	    "destination=\"mattermost\""), 3);
+	                     "destination=\"mattermost\""),
+	    3);
 	/* Nothing is called from inside notify_post. */
 	assert_int_equal(calls.n, 0);
 	notify_free(n);
@@ -202,25 +209,25 @@ test_give_up(void **state)
 {
 	struct conf *c = load_two(closed_port(), false);
 	struct loop *l = loop_new();
-	struct calls calls = { 0 };
+	struct calls calls = {0};
 	struct ctx x[2];
 	struct notify *n;
 	int64_t t0, retries0;
 
 	(void)state;
-	retries0 = metrics_get("intakebot_notify_retries_total",
-	    "destination=\"mattermost\"");
+	retries0 = metrics_get(
+	    "intakebot_notify_retries_total", "destination=\"mattermost\"");
 	n = notify_new(l, c);
 	calls.loop = l;
 	calls.stop_after = 3;
 	calls.repost = n;
-	x[0] = (struct ctx){ &calls, 0 };
-	x[1] = (struct ctx){ &calls, 1 };
+	x[0] = (struct ctx){&calls, 0};
+	x[1] = (struct ctx){&calls, 1};
 	t0 = loop_now_ms();
-	assert_int_equal(notify_post(n, "mattermost", "a", 2, on_result, &x[0]),
-	    0);
-	assert_int_equal(notify_post(n, "mattermost", "b", 3, on_result, &x[1]),
-	    0);
+	assert_int_equal(
+	    notify_post(n, "mattermost", "a", 2, on_result, &x[0]), 0);
+	assert_int_equal(
+	    notify_post(n, "mattermost", "b", 3, on_result, &x[1]), 0);
 	loop_timer_add(l, 15000, on_safety, l);
 	loop_run(l);
 	assert_int_equal(calls.n, 3);
@@ -237,7 +244,7 @@ test_give_up(void **state)
 	assert_true(calls.at[1] - t0 <= 3500);
 	assert_true(calls.at[2] - t0 <= 6000);
 	assert_true(metrics_get("intakebot_notify_retries_total",
-	    "destination=\"mattermost\"") > retries0);
+	                "destination=\"mattermost\"") > retries0);
 	assert_int_equal(notify_queue_depth(n, "mattermost"), 0);
 	notify_free(n);
 	conf_free(c);
@@ -264,16 +271,16 @@ test_drain_and_reload(void **state)
 {
 	struct conf *c = load_two(closed_port(), true), *c2;
 	struct loop *l = loop_new();
-	struct calls calls = { 0 };
+	struct calls calls = {0};
 	const char *names[4];
-	struct ctx x = { &calls, 7 };
+	struct ctx x = {&calls, 7};
 	struct notify *n;
 	int done = 0;
 
 	(void)state;
 	n = notify_new(l, c);
-	assert_int_equal(notify_post(n, "webhook.ops", "t", 0, on_result, &x),
-	    0);
+	assert_int_equal(
+	    notify_post(n, "webhook.ops", "t", 0, on_result, &x), 0);
 	/* A reload without the section fails its items. */
 	c2 = load_two(closed_port(), false);
 	notify_set_conf(n, c2);
@@ -282,8 +289,8 @@ test_drain_and_reload(void **state)
 	assert_int_equal(calls.n, 1);
 	assert_int_equal(calls.id[0], 7);
 	assert_string_equal(calls.why[0], "destination removed");
-	assert_int_equal(notify_post(n, "webhook.ops", "t", 0, on_result, &x),
-	    -1);
+	assert_int_equal(
+	    notify_post(n, "webhook.ops", "t", 0, on_result, &x), -1);
 	/* Drain with nothing on the wire: done comes from the loop. */
 	assert_false(notify_busy(n));
 	notify_drain(n, 2000, on_drained, &done);
@@ -301,10 +308,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_destinations),
-		cmocka_unit_test(test_unknown_and_free),
-		cmocka_unit_test(test_give_up),
-		cmocka_unit_test(test_drain_and_reload),
+	    cmocka_unit_test(test_destinations),
+	    cmocka_unit_test(test_unknown_and_free),
+	    cmocka_unit_test(test_give_up),
+	    cmocka_unit_test(test_drain_and_reload),
 	};
 	int rc;
 

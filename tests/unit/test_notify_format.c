@@ -27,8 +27,8 @@ cp_count(const char *s)
 static void
 test_kinds(void **state)
 {
-	static const char *names[] = { "mattermost", "slack", "rocketchat",
-	    "teams", "discord", "googlechat", "webhook" };
+	static const char *names[] = {"mattermost", "slack", "rocketchat",
+	    "teams", "discord", "googlechat", "webhook"};
 	enum notify_kind k;
 	size_t i;
 
@@ -39,50 +39,51 @@ test_kinds(void **state)
 	}
 	assert_int_equal(notify_format_kind("irc", &k), -1);
 	assert_int_equal(notify_format_kind("", &k), -1);
-	assert_int_equal(notify_format_limits(NOTIFY_KIND_DISCORD)->max_chars,
-	    2000);
+	assert_int_equal(
+	    notify_format_limits(NOTIFY_KIND_DISCORD)->max_chars, 2000);
 }
 
 static void
 test_payloads(void **state)
 {
 	static const struct {
-		enum notify_kind	 kind;
-		const char		*text;
-		const char		*json;
+		enum notify_kind kind;
+		const char *text;
+		const char *json;
 	} t[] = {
-		{ NOTIFY_KIND_MATTERMOST, "hello **x** [l](https://e.x/a)",
-		    "{\"text\":\"hello **x** [l](https://e.x/a)\"}" },
-		{ NOTIFY_KIND_SLACK, "a **b** & [l](https://e.x/a) <x>",
-		    "{\"text\":\"a *b* &amp; <https://e.x/a|l> &lt;x&gt;\"}" },
-		{ NOTIFY_KIND_ROCKETCHAT, "r **b**",
-		    "{\"text\":\"r **b**\"}" },
-		{ NOTIFY_KIND_GOOGLECHAT, "g **b** [l](https://e.x)",
-		    "{\"text\":\"g b l <https://e.x>\"}" },
-		{ NOTIFY_KIND_DISCORD, "d",
-		    "{\"content\":\"d\",\"allowed_mentions\":{\"parse\":[]}}" },
-		{ NOTIFY_KIND_WEBHOOK, "w",
-		    "{\"text\":\"w\",\"source\":\"intakebot\"}" },
-		{ NOTIFY_KIND_TEAMS, "t **b**",
-		    "{\"type\":\"message\",\"attachments\":[{\"contentType\":"
-		    "\"application/vnd.microsoft.card.adaptive\",\"content\":{"
-		    "\"$schema\":\"http://adaptivecards.io/schemas/adaptive-"
-		    "card.json\",\"type\":\"AdaptiveCard\",\"version\":\"1.2\","
-		    "\"body\":[{\"type\":\"TextBlock\",\"text\":\"t **b**\","
-		    "\"wrap\":true}]}}]}" },
-		/* Escaping: quotes, backslash, newline, U+2028. */
-		{ NOTIFY_KIND_MATTERMOST, "q\"\\\nx\xe2\x80\xa8y",
-		    "{\"text\":\"q\\\"\\\\\\nx\\u2028y\"}" },
-		/* Mass mentions broken with U+200B, whatever the platform. */
-		{ NOTIFY_KIND_MATTERMOST, "@channel @here hi",
-		    "{\"text\":\"@\xe2\x80\x8b" "channel @\xe2\x80\x8bhere hi\"}" },
-		{ NOTIFY_KIND_DISCORD, "@everyone",
-		    "{\"content\":\"@\xe2\x80\x8b" "everyone\","
-		    "\"allowed_mentions\":{\"parse\":[]}}" },
-		{ NOTIFY_KIND_SLACK, "<!channel>",
-		    "{\"text\":\"&lt;\xe2\x80\x8b!channel&gt;\"}" },
-		/* Nothing to say still says something. */
-		{ NOTIFY_KIND_MATTERMOST, "", "{\"text\":\"(empty)\"}" },
+	    {NOTIFY_KIND_MATTERMOST, "hello **x** [l](https://e.x/a)",
+	        "{\"text\":\"hello **x** [l](https://e.x/a)\"}"},
+	    {NOTIFY_KIND_SLACK, "a **b** & [l](https://e.x/a) <x>",
+	        "{\"text\":\"a *b* &amp; <https://e.x/a|l> &lt;x&gt;\"}"},
+	    {NOTIFY_KIND_ROCKETCHAT, "r **b**", "{\"text\":\"r **b**\"}"},
+	    {NOTIFY_KIND_GOOGLECHAT, "g **b** [l](https://e.x)",
+	        "{\"text\":\"g b l <https://e.x>\"}"},
+	    {NOTIFY_KIND_DISCORD, "d",
+	        "{\"content\":\"d\",\"allowed_mentions\":{\"parse\":[]}}"},
+	    {NOTIFY_KIND_WEBHOOK, "w",
+	        "{\"text\":\"w\",\"source\":\"intakebot\"}"},
+	    {NOTIFY_KIND_TEAMS, "t **b**",
+	        "{\"type\":\"message\",\"attachments\":[{\"contentType\":"
+	        "\"application/vnd.microsoft.card.adaptive\",\"content\":{"
+	        "\"$schema\":\"http://adaptivecards.io/schemas/adaptive-"
+	        "card.json\",\"type\":\"AdaptiveCard\",\"version\":\"1.2\","
+	        "\"body\":[{\"type\":\"TextBlock\",\"text\":\"t **b**\","
+	        "\"wrap\":true}]}}]}"},
+	    /* Escaping: quotes, backslash, newline, U+2028. */
+	    {NOTIFY_KIND_MATTERMOST, "q\"\\\nx\xe2\x80\xa8y",
+	        "{\"text\":\"q\\\"\\\\\\nx\\u2028y\"}"},
+	    /* Mass mentions broken with U+200B, whatever the platform. */
+	    {NOTIFY_KIND_MATTERMOST, "@channel @here hi",
+	        "{\"text\":\"@\xe2\x80\x8b"
+	        "channel @\xe2\x80\x8bhere hi\"}"},
+	    {NOTIFY_KIND_DISCORD, "@everyone",
+	        "{\"content\":\"@\xe2\x80\x8b"
+	        "everyone\","
+	        "\"allowed_mentions\":{\"parse\":[]}}"},
+	    {NOTIFY_KIND_SLACK, "<!channel>",
+	        "{\"text\":\"&lt;\xe2\x80\x8b!channel&gt;\"}"},
+	    /* Nothing to say still says something. */
+	    {NOTIFY_KIND_MATTERMOST, "", "{\"text\":\"(empty)\"}"},
 	};
 	char **parts;
 	size_t i, n;
@@ -174,8 +175,8 @@ test_split_discord(void **state)
 static void
 test_split_limits(void **state)
 {
-	static const enum notify_kind kinds[] = { NOTIFY_KIND_TEAMS,
-	    NOTIFY_KIND_GOOGLECHAT, NOTIFY_KIND_SLACK, NOTIFY_KIND_WEBHOOK };
+	static const enum notify_kind kinds[] = {NOTIFY_KIND_TEAMS,
+	    NOTIFY_KIND_GOOGLECHAT, NOTIFY_KIND_SLACK, NOTIFY_KIND_WEBHOOK};
 	const struct notify_format_limits *lim;
 	char *text, **parts;
 	size_t i, k, n;
@@ -191,11 +192,11 @@ test_split_limits(void **state)
 		assert_true(n >= 2);
 		for (i = 0; i < n; i++) {
 			if (lim->max_payload > 0)
-				assert_true(strlen(parts[i]) <=
-				    lim->max_payload);
+				assert_true(
+				    strlen(parts[i]) <= lim->max_payload);
 			if (lim->max_chars > 0)
-				assert_true(cp_count(parts[i]) <=
-				    lim->max_chars + 64);
+				assert_true(
+				    cp_count(parts[i]) <= lim->max_chars + 64);
 		}
 		notify_format_free(parts, n);
 	}
@@ -206,17 +207,17 @@ static void
 test_url(void **state)
 {
 	static const struct {
-		enum notify_kind	 kind;
-		const char		*in, *out;
+		enum notify_kind kind;
+		const char *in, *out;
 	} t[] = {
-		{ NOTIFY_KIND_DISCORD, "https://discord.com/api/webhooks/1/T",
-		    "https://discord.com/api/webhooks/1/T?wait=true" },
-		{ NOTIFY_KIND_DISCORD, "https://d.x/api/webhooks/1/T?thread_id=5",
-		    "https://d.x/api/webhooks/1/T?thread_id=5&wait=true" },
-		{ NOTIFY_KIND_DISCORD, "https://d.x/w?wait=false",
-		    "https://d.x/w?wait=false" },
-		{ NOTIFY_KIND_SLACK, "https://hooks.slack.com/services/T/B/X",
-		    "https://hooks.slack.com/services/T/B/X" },
+	    {NOTIFY_KIND_DISCORD, "https://discord.com/api/webhooks/1/T",
+	        "https://discord.com/api/webhooks/1/T?wait=true"},
+	    {NOTIFY_KIND_DISCORD, "https://d.x/api/webhooks/1/T?thread_id=5",
+	        "https://d.x/api/webhooks/1/T?thread_id=5&wait=true"},
+	    {NOTIFY_KIND_DISCORD, "https://d.x/w?wait=false",
+	        "https://d.x/w?wait=false"},
+	    {NOTIFY_KIND_SLACK, "https://hooks.slack.com/services/T/B/X",
+	        "https://hooks.slack.com/services/T/B/X"},
 	};
 	char *u;
 	size_t i;
@@ -233,19 +234,20 @@ static void
 test_redact(void **state)
 {
 	static const struct {
-		const char	*in, *out;
+		const char *in, *out;
 	} t[] = {
-		{ "https://hooks.slack.com/services/T0/B0/SECRET",
-		    "https://hooks.slack.com/…" },
-		{ "https://chat.googleapis.com/v1/spaces/S/messages?key=K&"
-		    "token=T", "https://chat.googleapis.com/…" },
-		{ "http://user:pw@127.0.0.1:8065/hooks/abc",
-		    "http://127.0.0.1:8065/…" },
-		{ "https://example.org", "https://example.org" },
-		{ "https://example.org?token=x", "https://example.org/…" },
-		{ "no scheme/secret", "(malformed URL)" },
-		{ "://x/y", "(malformed URL)" },
-		{ "ht tp://x/y", "(malformed URL)" },
+	    {"https://hooks.slack.com/services/T0/B0/SECRET",
+	        "https://hooks.slack.com/…"},
+	    {"https://chat.googleapis.com/v1/spaces/S/messages?key=K&"
+	     "token=T",
+	        "https://chat.googleapis.com/…"},
+	    {"http://user:pw@127.0.0.1:8065/hooks/abc",
+	        "http://127.0.0.1:8065/…"},
+	    {"https://example.org", "https://example.org"},
+	    {"https://example.org?token=x", "https://example.org/…"},
+	    {"no scheme/secret", "(malformed URL)"},
+	    {"://x/y", "(malformed URL)"},
+	    {"ht tp://x/y", "(malformed URL)"},
 	};
 	char *r;
 	size_t i;
@@ -263,22 +265,22 @@ static void
 test_http_date(void **state)
 {
 	static const struct {
-		const char	*in;
-		int		 rc;
-		time_t		 t;
+		const char *in;
+		int rc;
+		time_t t;
 	} t[] = {
-		{ "Sun, 06 Nov 1994 08:49:37 GMT", 0, 784111777 },
-		{ "Sunday, 06-Nov-94 08:49:37 GMT", 0, 784111777 },
-		{ "Sun Nov  6 08:49:37 1994", 0, 784111777 },
-		{ "Thu, 01 Jan 1970 00:00:00 GMT", 0, 0 },
-		{ "Tue, 29 Feb 2028 23:59:59 GMT", 0, 1835481599 },
-		{ "Sun, 06 Nov 1994 08:49:37 GMT  ", 0, 784111777 },
-		{ "Sun, 06 Foo 1994 08:49:37 GMT", -1, 0 },
-		{ "Sun, 06 Nov 1994 25:49:37 GMT", -1, 0 },
-		{ "Sun, 06 Nov 1994 08:49:37 CET", -1, 0 },
-		{ "Sun, 06 Nov 1994 08:49:37 GMT x", -1, 0 },
-		{ "", -1, 0 },
-		{ "yesterday", -1, 0 },
+	    {"Sun, 06 Nov 1994 08:49:37 GMT", 0, 784111777},
+	    {"Sunday, 06-Nov-94 08:49:37 GMT", 0, 784111777},
+	    {"Sun Nov  6 08:49:37 1994", 0, 784111777},
+	    {"Thu, 01 Jan 1970 00:00:00 GMT", 0, 0},
+	    {"Tue, 29 Feb 2028 23:59:59 GMT", 0, 1835481599},
+	    {"Sun, 06 Nov 1994 08:49:37 GMT  ", 0, 784111777},
+	    {"Sun, 06 Foo 1994 08:49:37 GMT", -1, 0},
+	    {"Sun, 06 Nov 1994 25:49:37 GMT", -1, 0},
+	    {"Sun, 06 Nov 1994 08:49:37 CET", -1, 0},
+	    {"Sun, 06 Nov 1994 08:49:37 GMT x", -1, 0},
+	    {"", -1, 0},
+	    {"yesterday", -1, 0},
 	};
 	time_t out;
 	size_t i;
@@ -286,8 +288,8 @@ test_http_date(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		out = 0;
-		assert_int_equal(notify_format_http_date(t[i].in, &out),
-		    t[i].rc);
+		assert_int_equal(
+		    notify_format_http_date(t[i].in, &out), t[i].rc);
 		if (t[i].rc == 0)
 			assert_int_equal(out, t[i].t);
 	}
@@ -296,130 +298,142 @@ test_http_date(void **state)
 static void
 test_retry_after(void **state)
 {
-	const time_t now = 784111777;	/* Sun, 06 Nov 1994 08:49:37 GMT */
+	const time_t now = 784111777; /* Sun, 06 Nov 1994 08:49:37 GMT */
 	static const struct {
-		const char	*in;
-		long		 ms;
+		const char *in;
+		long ms;
 	} t[] = {
-		{ "5", 5000 },
-		{ " 2 ", 2000 },
-		{ "0", 0 },
-		{ "1.5", 1500 },
-		{ "64.57", 64570 },
-		{ "Sun, 06 Nov 1994 08:50:07 GMT", 30000 },
-		{ "Sunday, 06-Nov-94 08:49:47 GMT", 10000 },
-		{ "Sun, 06 Nov 1994 08:00:00 GMT", 0 },
-		{ "-1", -1 },
-		{ "abc", -1 },
-		{ "", -1 },
-		{ "5s", -1 },
-		{ "99999999999", -1 },
+	    {"5", 5000},
+	    {" 2 ", 2000},
+	    {"0", 0},
+	    {"1.5", 1500},
+	    {"64.57", 64570},
+	    {"Sun, 06 Nov 1994 08:50:07 GMT", 30000},
+	    {"Sunday, 06-Nov-94 08:49:47 GMT", 10000},
+	    {"Sun, 06 Nov 1994 08:00:00 GMT", 0},
+	    {"-1", -1},
+	    {"abc", -1},
+	    {"", -1},
+	    {"5s", -1},
+	    {"99999999999", -1},
 	};
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		assert_int_equal(notify_format_retry_after(t[i].in, now),
-		    t[i].ms);
+		assert_int_equal(
+		    notify_format_retry_after(t[i].in, now), t[i].ms);
 }
 
 static void
 test_classify(void **state)
 {
 	static const struct {
-		enum notify_kind	 kind;
-		long			 status;
-		const char		*body;
-		const char		*retry_after;
-		enum notify_verdict	 v;
-		long			 wait;
-		const char		*why;	/* substring */
+		enum notify_kind kind;
+		long status;
+		const char *body;
+		const char *retry_after;
+		enum notify_verdict v;
+		long wait;
+		const char *why; /* substring */
 	} t[] = {
-		{ NOTIFY_KIND_MATTERMOST, 200, "ok", NULL, NOTIFY_VERDICT_OK, -1, "" },
-		{ NOTIFY_KIND_MATTERMOST, 500, "{\"id\":\"app.x.app_error\","
-		    "\"message\":\"boom\"}", NULL, NOTIFY_VERDICT_RETRY, -1,
-		    "HTTP 500 (app.x.app_error)" },
-		{ NOTIFY_KIND_MATTERMOST, 400, "{\"id\":\"web.incoming_webhook."
-		    "text.app_error\"}", NULL, NOTIFY_VERDICT_FAIL, -1,
-		    "web.incoming_webhook.text.app_error" },
-		{ NOTIFY_KIND_MATTERMOST, 429, "limit exceeded", "3",
-		    NOTIFY_VERDICT_RETRY, 3000, "HTTP 429" },
-		{ NOTIFY_KIND_MATTERMOST, 503, "", "7", NOTIFY_VERDICT_RETRY,
-		    7000, "HTTP 503" },
-		{ NOTIFY_KIND_MATTERMOST, 408, "", NULL, NOTIFY_VERDICT_RETRY,
-		    -1, "HTTP 408" },
-		{ NOTIFY_KIND_MATTERMOST, 404, "", NULL, NOTIFY_VERDICT_FAIL,
-		    -1, "HTTP 404" },
-		{ NOTIFY_KIND_MATTERMOST, 301, "", NULL, NOTIFY_VERDICT_FAIL,
-		    -1, "redirects" },
-		{ NOTIFY_KIND_SLACK, 200, "ok", NULL, NOTIFY_VERDICT_OK, -1, "" },
-		{ NOTIFY_KIND_SLACK, 200, "", NULL, NOTIFY_VERDICT_OK, -1, "" },
-		{ NOTIFY_KIND_SLACK, 200, "invalid_payload", NULL,
-		    NOTIFY_VERDICT_FAIL, -1, "error invalid_payload" },
-		{ NOTIFY_KIND_SLACK, 200, "rollup_error", NULL,
-		    NOTIFY_VERDICT_RETRY, -1, "rollup_error" },
-		{ NOTIFY_KIND_SLACK, 200, "<html>the posted text</html>", NULL,
-		    NOTIFY_VERDICT_FAIL, -1, "unexpected body" },
-		{ NOTIFY_KIND_SLACK, 404, "no_service", NULL,
-		    NOTIFY_VERDICT_FAIL, -1, "HTTP 404 (no_service)" },
-		{ NOTIFY_KIND_SLACK, 410, "channel_is_archived", NULL,
-		    NOTIFY_VERDICT_FAIL, -1, "channel_is_archived" },
-		{ NOTIFY_KIND_SLACK, 429, "rate limited", "30",
-		    NOTIFY_VERDICT_RETRY, 30000, "HTTP 429" },
-		{ NOTIFY_KIND_ROCKETCHAT, 200, "{\"success\":true}", NULL,
-		    NOTIFY_VERDICT_OK, -1, "" },
-		{ NOTIFY_KIND_ROCKETCHAT, 200, "{\"success\":false,\"error\":"
-		    "\"invalid-channel\"}", NULL, NOTIFY_VERDICT_FAIL, -1,
-		    "error invalid-channel" },
-		{ NOTIFY_KIND_ROCKETCHAT, 200, "{\"success\":false,\"error\":"
-		    "\"error-too-many-requests\"}", NULL, NOTIFY_VERDICT_RETRY,
-		    -1, "too-many" },
-		{ NOTIFY_KIND_ROCKETCHAT, 503, "", NULL, NOTIFY_VERDICT_RETRY,
-		    -1, "HTTP 503" },
-		{ NOTIFY_KIND_TEAMS, 202, "", NULL, NOTIFY_VERDICT_OK, -1, "" },
-		{ NOTIFY_KIND_TEAMS, 200, "1", NULL, NOTIFY_VERDICT_OK, -1, "" },
-		{ NOTIFY_KIND_TEAMS, 200, "Webhook message delivery failed with "
-		    "error: Microsoft Teams endpoint returned HTTP error 429 "
-		    "with ContextId tcid=0", NULL, NOTIFY_VERDICT_RETRY, 10000,
-		    "Teams error 429" },
-		{ NOTIFY_KIND_TEAMS, 200, "Webhook message delivery failed with "
-		    "error: Microsoft Teams endpoint returned HTTP error 413 "
-		    "with ContextId tcid=0", NULL, NOTIFY_VERDICT_FAIL, -1,
-		    "Teams error 413" },
-		{ NOTIFY_KIND_TEAMS, 200, "Microsoft Teams endpoint returned "
-		    "HTTP error 502", NULL, NOTIFY_VERDICT_RETRY, -1,
-		    "Teams error 502" },
-		{ NOTIFY_KIND_TEAMS, 200, "Summary or Text is required.", NULL,
-		    NOTIFY_VERDICT_FAIL, -1, "rejected" },
-		{ NOTIFY_KIND_TEAMS, 200, "Webhook message delivery failed", NULL,
-		    NOTIFY_VERDICT_RETRY, -1, "failure" },
-		{ NOTIFY_KIND_TEAMS, 400, "", NULL, NOTIFY_VERDICT_FAIL, -1,
-		    "HTTP 400" },
-		{ NOTIFY_KIND_DISCORD, 204, "", NULL, NOTIFY_VERDICT_OK, -1, "" },
-		{ NOTIFY_KIND_DISCORD, 200, "{\"id\":\"1\"}", NULL,
-		    NOTIFY_VERDICT_OK, -1, "" },
-		{ NOTIFY_KIND_DISCORD, 429, "{\"message\":\"You are being rate "
-		    "limited.\",\"retry_after\":64.57,\"global\":false}", "65",
-		    NOTIFY_VERDICT_RETRY, 64570, "HTTP 429" },
-		{ NOTIFY_KIND_DISCORD, 429, "{\"retry_after\":2}", NULL,
-		    NOTIFY_VERDICT_RETRY, 2000, "HTTP 429" },
-		{ NOTIFY_KIND_DISCORD, 404, "{\"message\":\"Unknown Webhook\","
-		    "\"code\":10015}", NULL, NOTIFY_VERDICT_FAIL, -1,
-		    "Unknown Webhook" },
-		{ NOTIFY_KIND_DISCORD, 400, "{\"code\":50006}", NULL,
-		    NOTIFY_VERDICT_FAIL, -1, "code 50006" },
-		{ NOTIFY_KIND_GOOGLECHAT, 200, "{\"name\":\"spaces/A/messages/B\"}",
-		    NULL, NOTIFY_VERDICT_OK, -1, "" },
-		{ NOTIFY_KIND_GOOGLECHAT, 400, "{\"error\":{\"code\":400,"
-		    "\"message\":\"Invalid JSON payload: the posted text\","
-		    "\"status\":\"INVALID_ARGUMENT\"}}", NULL,
-		    NOTIFY_VERDICT_FAIL, -1, "INVALID_ARGUMENT" },
-		{ NOTIFY_KIND_WEBHOOK, 200, "anything at all", NULL,
-		    NOTIFY_VERDICT_OK, -1, "" },
-		{ NOTIFY_KIND_WEBHOOK, 500, "echo: the posted secret text", NULL,
-		    NOTIFY_VERDICT_RETRY, -1, "HTTP 500" },
-		{ NOTIFY_KIND_WEBHOOK, 429, "", "Sun, 06 Nov 1994 08:50:07 GMT",
-		    NOTIFY_VERDICT_RETRY, 30000, "HTTP 429" },
+	    {NOTIFY_KIND_MATTERMOST, 200, "ok", NULL, NOTIFY_VERDICT_OK, -1,
+	        ""},
+	    {NOTIFY_KIND_MATTERMOST, 500,
+	        "{\"id\":\"app.x.app_error\","
+	        "\"message\":\"boom\"}",
+	        NULL, NOTIFY_VERDICT_RETRY, -1, "HTTP 500 (app.x.app_error)"},
+	    {NOTIFY_KIND_MATTERMOST, 400,
+	        "{\"id\":\"web.incoming_webhook."
+	        "text.app_error\"}",
+	        NULL, NOTIFY_VERDICT_FAIL, -1,
+	        "web.incoming_webhook.text.app_error"},
+	    {NOTIFY_KIND_MATTERMOST, 429, "limit exceeded", "3",
+	        NOTIFY_VERDICT_RETRY, 3000, "HTTP 429"},
+	    {NOTIFY_KIND_MATTERMOST, 503, "", "7", NOTIFY_VERDICT_RETRY, 7000,
+	        "HTTP 503"},
+	    {NOTIFY_KIND_MATTERMOST, 408, "", NULL, NOTIFY_VERDICT_RETRY, -1,
+	        "HTTP 408"},
+	    {NOTIFY_KIND_MATTERMOST, 404, "", NULL, NOTIFY_VERDICT_FAIL, -1,
+	        "HTTP 404"},
+	    {NOTIFY_KIND_MATTERMOST, 301, "", NULL, NOTIFY_VERDICT_FAIL, -1,
+	        "redirects"},
+	    {NOTIFY_KIND_SLACK, 200, "ok", NULL, NOTIFY_VERDICT_OK, -1, ""},
+	    {NOTIFY_KIND_SLACK, 200, "", NULL, NOTIFY_VERDICT_OK, -1, ""},
+	    {NOTIFY_KIND_SLACK, 200, "invalid_payload", NULL,
+	        NOTIFY_VERDICT_FAIL, -1, "error invalid_payload"},
+	    {NOTIFY_KIND_SLACK, 200, "rollup_error", NULL, NOTIFY_VERDICT_RETRY,
+	        -1, "rollup_error"},
+	    {NOTIFY_KIND_SLACK, 200, "<html>the posted text</html>", NULL,
+	        NOTIFY_VERDICT_FAIL, -1, "unexpected body"},
+	    {NOTIFY_KIND_SLACK, 404, "no_service", NULL, NOTIFY_VERDICT_FAIL,
+	        -1, "HTTP 404 (no_service)"},
+	    {NOTIFY_KIND_SLACK, 410, "channel_is_archived", NULL,
+	        NOTIFY_VERDICT_FAIL, -1, "channel_is_archived"},
+	    {NOTIFY_KIND_SLACK, 429, "rate limited", "30", NOTIFY_VERDICT_RETRY,
+	        30000, "HTTP 429"},
+	    {NOTIFY_KIND_ROCKETCHAT, 200, "{\"success\":true}", NULL,
+	        NOTIFY_VERDICT_OK, -1, ""},
+	    {NOTIFY_KIND_ROCKETCHAT, 200,
+	        "{\"success\":false,\"error\":"
+	        "\"invalid-channel\"}",
+	        NULL, NOTIFY_VERDICT_FAIL, -1, "error invalid-channel"},
+	    {NOTIFY_KIND_ROCKETCHAT, 200,
+	        "{\"success\":false,\"error\":"
+	        "\"error-too-many-requests\"}",
+	        NULL, NOTIFY_VERDICT_RETRY, -1, "too-many"},
+	    {NOTIFY_KIND_ROCKETCHAT, 503, "", NULL, NOTIFY_VERDICT_RETRY, -1,
+	        "HTTP 503"},
+	    {NOTIFY_KIND_TEAMS, 202, "", NULL, NOTIFY_VERDICT_OK, -1, ""},
+	    {NOTIFY_KIND_TEAMS, 200, "1", NULL, NOTIFY_VERDICT_OK, -1, ""},
+	    {NOTIFY_KIND_TEAMS, 200,
+	        "Webhook message delivery failed with "
+	        "error: Microsoft Teams endpoint returned HTTP error 429 "
+	        "with ContextId tcid=0",
+	        NULL, NOTIFY_VERDICT_RETRY, 10000, "Teams error 429"},
+	    {NOTIFY_KIND_TEAMS, 200,
+	        "Webhook message delivery failed with "
+	        "error: Microsoft Teams endpoint returned HTTP error 413 "
+	        "with ContextId tcid=0",
+	        NULL, NOTIFY_VERDICT_FAIL, -1, "Teams error 413"},
+	    {NOTIFY_KIND_TEAMS, 200,
+	        "Microsoft Teams endpoint returned "
+	        "HTTP error 502",
+	        NULL, NOTIFY_VERDICT_RETRY, -1, "Teams error 502"},
+	    {NOTIFY_KIND_TEAMS, 200, "Summary or Text is required.", NULL,
+	        NOTIFY_VERDICT_FAIL, -1, "rejected"},
+	    {NOTIFY_KIND_TEAMS, 200, "Webhook message delivery failed", NULL,
+	        NOTIFY_VERDICT_RETRY, -1, "failure"},
+	    {NOTIFY_KIND_TEAMS, 400, "", NULL, NOTIFY_VERDICT_FAIL, -1,
+	        "HTTP 400"},
+	    {NOTIFY_KIND_DISCORD, 204, "", NULL, NOTIFY_VERDICT_OK, -1, ""},
+	    {NOTIFY_KIND_DISCORD, 200, "{\"id\":\"1\"}", NULL,
+	        NOTIFY_VERDICT_OK, -1, ""},
+	    {NOTIFY_KIND_DISCORD, 429,
+	        "{\"message\":\"You are being rate "
+	        "limited.\",\"retry_after\":64.57,\"global\":false}",
+	        "65", NOTIFY_VERDICT_RETRY, 64570, "HTTP 429"},
+	    {NOTIFY_KIND_DISCORD, 429, "{\"retry_after\":2}", NULL,
+	        NOTIFY_VERDICT_RETRY, 2000, "HTTP 429"},
+	    {NOTIFY_KIND_DISCORD, 404,
+	        "{\"message\":\"Unknown Webhook\","
+	        "\"code\":10015}",
+	        NULL, NOTIFY_VERDICT_FAIL, -1, "Unknown Webhook"},
+	    {NOTIFY_KIND_DISCORD, 400, "{\"code\":50006}", NULL,
+	        NOTIFY_VERDICT_FAIL, -1, "code 50006"},
+	    {NOTIFY_KIND_GOOGLECHAT, 200, "{\"name\":\"spaces/A/messages/B\"}",
+	        NULL, NOTIFY_VERDICT_OK, -1, ""},
+	    {NOTIFY_KIND_GOOGLECHAT, 400,
+	        "{\"error\":{\"code\":400,"
+	        "\"message\":\"Invalid JSON payload: the posted text\","
+	        "\"status\":\"INVALID_ARGUMENT\"}}",
+	        NULL, NOTIFY_VERDICT_FAIL, -1, "INVALID_ARGUMENT"},
+	    {NOTIFY_KIND_WEBHOOK, 200, "anything at all", NULL,
+	        NOTIFY_VERDICT_OK, -1, ""},
+	    {NOTIFY_KIND_WEBHOOK, 500, "echo: the posted secret text", NULL,
+	        NOTIFY_VERDICT_RETRY, -1, "HTTP 500"},
+	    {NOTIFY_KIND_WEBHOOK, 429, "", "Sun, 06 Nov 1994 08:50:07 GMT",
+	        NOTIFY_VERDICT_RETRY, 30000, "HTTP 429"},
 	};
 	const time_t now = 784111777;
 	char why[200];
@@ -429,9 +443,11 @@ test_classify(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		why[0] = '\0';
-		assert_int_equal(notify_format_classify(t[i].kind, t[i].status,
-		    t[i].body, strlen(t[i].body), t[i].retry_after, now, &wait,
-		    why, sizeof(why)), t[i].v);
+		assert_int_equal(
+		    notify_format_classify(t[i].kind, t[i].status, t[i].body,
+		        strlen(t[i].body), t[i].retry_after, now, &wait, why,
+		        sizeof(why)),
+		    t[i].v);
 		assert_int_equal(wait, t[i].wait);
 		if (strstr(why, t[i].why) == NULL)
 			fail_msg("case %zu: why \"%s\" lacks \"%s\"", i, why,
@@ -446,15 +462,15 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_kinds),
-		cmocka_unit_test(test_payloads),
-		cmocka_unit_test(test_split_discord),
-		cmocka_unit_test(test_split_limits),
-		cmocka_unit_test(test_url),
-		cmocka_unit_test(test_redact),
-		cmocka_unit_test(test_http_date),
-		cmocka_unit_test(test_retry_after),
-		cmocka_unit_test(test_classify),
+	    cmocka_unit_test(test_kinds),
+	    cmocka_unit_test(test_payloads),
+	    cmocka_unit_test(test_split_discord),
+	    cmocka_unit_test(test_split_limits),
+	    cmocka_unit_test(test_url),
+	    cmocka_unit_test(test_redact),
+	    cmocka_unit_test(test_http_date),
+	    cmocka_unit_test(test_retry_after),
+	    cmocka_unit_test(test_classify),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

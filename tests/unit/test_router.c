@@ -41,7 +41,7 @@ setup(void **state)
 	diag_reset(&d);
 	if (conf == NULL || content == NULL)
 		return -1;
-	env = (struct router_env){ conf, content, NULL, NULL };
+	env = (struct router_env){conf, content, NULL, NULL};
 	router = router_new(&env);
 	return 0;
 }
@@ -94,8 +94,8 @@ test_topic(void **state)
 	assert_int_equal(rs.count, 1);
 	assert_int_equal(rs.head->to, REPLY_HERE);
 	assert_non_null(strstr(out, "**The 287(g) program**: "));
-	assert_string_equal(rs.head->link,
-	    "https://www.ice.gov/identify-and-arrest/287g");
+	assert_string_equal(
+	    rs.head->link, "https://www.ice.gov/identify-and-arrest/287g");
 	replies_reset(&rs);
 	/* Aliases and case. */
 	out = ask("#help", "!SEVP", &rs);
@@ -224,11 +224,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_topic),
-		cmocka_unit_test(test_addressing),
-		cmocka_unit_test(test_did_you_mean),
-		cmocka_unit_test(test_help_and_search),
-		cmocka_unit_test(test_spanish),
+	    cmocka_unit_test(test_topic),
+	    cmocka_unit_test(test_addressing),
+	    cmocka_unit_test(test_did_you_mean),
+	    cmocka_unit_test(test_help_and_search),
+	    cmocka_unit_test(test_spanish),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -35,8 +35,7 @@ fmt(void *arg, int64_t id)
 {
 	char *s = malloc(64);
 
-	snprintf(s, 64, "[consult #%lld] %s", (long long)id,
-	    (const char *)arg);
+	snprintf(s, 64, "[consult #%lld] %s", (long long)id, (const char *)arg);
 	return s;
 }
 
@@ -60,7 +59,7 @@ add(struct store *s, const char *who, const char *text, int64_t when,
 static void
 test_file_mode_and_reopen(void **state)
 {
-	static const char *dests[] = { "irc", "slack" };
+	static const char *dests[] = {"irc", "slack"};
 	struct store_consult c;
 	struct store *s;
 	struct stat st;
@@ -95,7 +94,7 @@ test_file_mode_and_reopen(void **state)
 static void
 test_outbox_order(void **state)
 {
-	static const char *dests[] = { "irc", "slack" };
+	static const char *dests[] = {"irc", "slack"};
 	struct store_outbox o;
 	struct store *s;
 	int64_t a, b;
@@ -139,7 +138,7 @@ test_outbox_order(void **state)
 static void
 test_states_and_purge(void **state)
 {
-	static const char *dests[] = { "irc" };
+	static const char *dests[] = {"irc"};
 	struct store_consult open[20];
 	struct store *s;
 	int64_t id;
@@ -149,18 +148,18 @@ test_states_and_purge(void **state)
 	s = store_open(dir);
 	assert_non_null(s);
 	id = add(s, "erin", "to close", 5000, dests, 1);
-	assert_int_equal(store_consult_set_state(s, id, STORE_CLAIMED, "bob",
-	    5001), 0);
-	assert_int_equal(store_consult_set_state(s, id, STORE_CLAIMED, "bob",
-	    5002), 1);
-	assert_int_equal(store_consult_set_state(s, 12345, STORE_DONE, "bob",
-	    5002), -1);
+	assert_int_equal(
+	    store_consult_set_state(s, id, STORE_CLAIMED, "bob", 5001), 0);
+	assert_int_equal(
+	    store_consult_set_state(s, id, STORE_CLAIMED, "bob", 5002), 1);
+	assert_int_equal(
+	    store_consult_set_state(s, 12345, STORE_DONE, "bob", 5002), -1);
 	n = store_consult_open(s, open, 20);
 	assert_true(n >= 1);
 	for (i = 0; i < n; i++)
 		store_consult_reset(&open[i]);
-	assert_int_equal(store_consult_set_state(s, id, STORE_DONE, "bob",
-	    6000), 0);
+	assert_int_equal(
+	    store_consult_set_state(s, id, STORE_DONE, "bob", 6000), 0);
 	/* Not old enough: kept. */
 	assert_int_equal(store_purge(s, 6000), 0);
 	assert_int_equal(store_purge(s, 6001), 1);
@@ -173,9 +172,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_file_mode_and_reopen),
-		cmocka_unit_test(test_outbox_order),
-		cmocka_unit_test(test_states_and_purge),
+	    cmocka_unit_test(test_file_mode_and_reopen),
+	    cmocka_unit_test(test_outbox_order),
+	    cmocka_unit_test(test_states_and_purge),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
