@@ -104,7 +104,7 @@ static const struct conf_key conf_keys[] = {
     {"consult", "retention_days", CONF_INT, S(consult_retention_days), "90", 1,
         3650, 0},
     {"consult", "dead_letter_after", CONF_INT, S(consult_dead_after), "86400",
-        60, 2592000, 0},
+        5, 2592000, 0},
     {"consult", "staff_accounts", CONF_STR, S(consult_staff_accounts), "", 0,
         4096, 0},
 };
