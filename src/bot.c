@@ -405,7 +405,12 @@ bot_reload(struct bot *b, char *why, size_t whylen)
 		b->notify = notify_new(b->loop, c);
 	if (b->http != NULL)
 		http_set_conf(b->http, c);
-	if (b->irc != NULL)
+	if (b->irc != NULL && !c->irc_enabled) {
+		/* [irc] removed: leave the network (posts in flight fail). */
+		log_info("[irc] removed: disconnecting");
+		irc_free(b->irc);
+		b->irc = NULL;
+	} else if (b->irc != NULL)
 		irc_reload(b->irc, c);
 	else if (c->irc_enabled)
 		b->irc = irc_new(b->loop, c, bot_on_irc, b);

@@ -368,6 +368,52 @@ out:
 
 static void consult_post_next(struct consult_dest *);
 
+/*
+ * Dead-letters row o of d: marks it, counts it, and queues an alert for
+ * every other destination.
+ */
+static void
+consult_dead_letter(
+    struct consult_dest *d, const struct store_outbox *o, const char *why)
+{
+	struct consult *co = d->owner;
+	int64_t now = (int64_t)time(NULL);
+	char labels[160], *alert;
+	size_t i;
+
+	if (why == NULL)
+		why = "unknown error";
+	store_outbox_dead(co->store, o->id, why);
+	log_warnx("delivery %lld to %s dead-lettered after %d s: %s",
+	    (long long)o->id, d->name, co->conf->consult_dead_after, why);
+	snprintf(labels, sizeof(labels), "destination=\"%s\",result=\"dead\"",
+	    d->name);
+	metrics_inc("intakebot_deliveries_total", labels);
+	alert = o->consult_id > 0
+	    ? xasprintf("[consult alert] request #%lld could not be "
+	                "delivered to %s (%s); see !show %lld",
+	          (long long)o->consult_id, d->name, why,
+	          (long long)o->consult_id)
+	    : xasprintf("[consult alert] an alert could not be delivered to "
+	                "%s (%s)",
+	          d->name, why);
+	for (i = 0; i < co->ndests; i++)
+		if (co->dests[i] != d && co->dests[i]->active)
+			store_outbox_alert(
+			    co->store, co->dests[i]->name, alert, now);
+	free(alert);
+	consult_kick(co);
+}
+
+/* True when the oldest pending row of d has waited past dead_letter_after. */
+static bool
+consult_expired(struct consult_dest *d, struct store_outbox *o)
+{
+	struct consult *co = d->owner;
+
+	return (int64_t)time(NULL) - o->created >= co->conf->consult_dead_after;
+}
+
 static void
 consult_on_posted(void *arg, bool ok, const char *why)
 {
@@ -376,7 +422,6 @@ consult_on_posted(void *arg, bool ok, const char *why)
 	struct store_outbox o;
 	int64_t now = (int64_t)time(NULL);
 	char labels[160];
-	size_t i;
 
 	d->in_flight = false;
 	snprintf(labels, sizeof(labels), "destination=\"%s\",result=\"%s\"",
@@ -393,35 +438,9 @@ consult_on_posted(void *arg, bool ok, const char *why)
 	}
 	store_outbox_attempt(co->store, d->outbox_id, why);
 	if (store_outbox_next(co->store, d->name, &o) == 0) {
-		if (o.id == d->outbox_id &&
-		    now - o.created >= co->conf->consult_dead_after) {
-			char *alert;
-
-			store_outbox_dead(co->store, o.id, why);
-			log_warnx(
-			    "delivery %lld to %s dead-lettered after %d s: "
-			    "%s",
-			    (long long)o.id, d->name,
-			    co->conf->consult_dead_after, why);
-			snprintf(labels, sizeof(labels),
-			    "destination=\"%s\",result=\"dead\"", d->name);
-			metrics_inc("intakebot_deliveries_total", labels);
-			alert = o.consult_id > 0
-			    ? xasprintf(
-			          "[consult alert] request #%lld could not "
-			          "be delivered to %s (%s); see !show %lld",
-			          (long long)o.consult_id, d->name, why,
-			          (long long)o.consult_id)
-			    : xasprintf("[consult alert] an alert could not be "
-			                "delivered to %s (%s)",
-			          d->name, why);
-			for (i = 0; i < co->ndests; i++)
-				if (co->dests[i] != d && co->dests[i]->active)
-					store_outbox_alert(co->store,
-					    co->dests[i]->name, alert, now);
-			free(alert);
+		if (o.id == d->outbox_id && consult_expired(d, &o)) {
+			consult_dead_letter(d, &o, why);
 			store_outbox_reset(&o);
-			consult_kick(co);
 			return;
 		}
 		store_outbox_reset(&o);
@@ -445,8 +464,18 @@ consult_post_next(struct consult_dest *d)
 
 	if (d->in_flight || !d->active || loop_now_ms() < d->retry_at)
 		return;
-	if (d->sink.ready != NULL && !d->sink.ready(d->sink.ctx))
+	if (d->sink.ready != NULL && !d->sink.ready(d->sink.ctx)) {
+		/*
+		 * A destination that stays down (IRC disconnected, say) gets
+		 * no failed post to judge by: its rows expire here.
+		 */
+		if (store_outbox_next(co->store, d->name, &o) == 0) {
+			if (consult_expired(d, &o))
+				consult_dead_letter(d, &o, "destination down");
+			store_outbox_reset(&o);
+		}
 		return;
+	}
 	if (store_outbox_next(co->store, d->name, &o) == -1)
 		return;
 	d->in_flight = true;

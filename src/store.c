@@ -639,38 +639,58 @@ store_outbox_drop_unknown(
 	return n;
 }
 
-int64_t
-store_purge(struct store *s, int64_t cutoff)
+/* Runs one purge statement with cutoff bound to every '?'; -1 on error. */
+static int64_t
+store_purge_step(struct store *s, const char *sql, int64_t cutoff)
 {
 	sqlite3_stmt *st;
-	int64_t n = -1;
+	int64_t n;
+	int i;
 
-	if (store_exec(s, "BEGIN IMMEDIATE") == -1)
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return -1;
-	if (sqlite3_prepare_v2(s->db,
-	        "DELETE FROM outbox WHERE consult_id IN "
-	        "(SELECT id FROM consults WHERE state = 2 AND done_at < ?)",
-	        -1, &st, NULL) != SQLITE_OK)
-		goto fail;
-	sqlite3_bind_int64(st, 1, cutoff);
+	for (i = 1; i <= sqlite3_bind_parameter_count(st); i++)
+		sqlite3_bind_int64(st, i, cutoff);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		sqlite3_finalize(st);
-		goto fail;
-	}
-	sqlite3_finalize(st);
-	if (sqlite3_prepare_v2(s->db,
-	        "DELETE FROM consults WHERE state = 2 "
-	        "AND done_at < ?",
-	        -1, &st, NULL) != SQLITE_OK)
-		goto fail;
-	sqlite3_bind_int64(st, 1, cutoff);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		sqlite3_finalize(st);
-		goto fail;
+		return -1;
 	}
 	n = sqlite3_changes(s->db);
 	sqlite3_finalize(st);
-	/* Delivered or dead alerts older than the cutoff go too. */
+	return n;
+}
+
+/*
+ * A closed request goes only once no destination still waits for it, so
+ * a short retention never cuts a delivery short.  Old alerts that were
+ * delivered or dead-lettered go too.  The audit trail stays.
+ */
+int64_t
+store_purge(struct store *s, int64_t cutoff)
+{
+	static const char *gone =
+	    "SELECT id FROM consults WHERE state = 2 AND done_at < ? AND "
+	    "id NOT IN (SELECT consult_id FROM outbox WHERE state = 0)";
+	char sql[512];
+	int64_t n;
+
+	if (store_exec(s, "BEGIN IMMEDIATE") == -1)
+		return -1;
+	snprintf(sql, sizeof(sql),
+	    "DELETE FROM outbox WHERE consult_id IN "
+	    "(%s)",
+	    gone);
+	if (store_purge_step(s, sql, cutoff) == -1)
+		goto fail;
+	snprintf(
+	    sql, sizeof(sql), "DELETE FROM consults WHERE id IN (%s)", gone);
+	if ((n = store_purge_step(s, sql, cutoff)) == -1)
+		goto fail;
+	if (store_purge_step(s,
+	        "DELETE FROM outbox WHERE consult_id = 0 AND "
+	        "state != 0 AND created < ?",
+	        cutoff) == -1)
+		goto fail;
 	if (store_exec(s, "COMMIT") == -1)
 		return -1;
 	return n;

@@ -2,9 +2,17 @@
 # standard input, as a new user would try it from the README.
 . "$TOP/tests/lib/common.sh"
 cd "$TOP"
+# The shipped config's topics and defaults, without its IRC and HTTP
+# sections: the console alone needs no network (and no free port 8080).
+cat >"$T/console.conf" <<EOC
+[bot]
+content_dir = $TOP/content
+data_dir = $T/data
+channel_languages = #ayuda=es
+EOC
 
 printf '!287g\n!osltc\n!278g\n!help\n!search detainer\n' |
-	"$INTAKEBOT" -c config/intakebot.conf --console >"$T/out" 2>"$T/err" ||
+	"$INTAKEBOT" -c "$T/console.conf" --console >"$T/out" 2>"$T/err" ||
 	fail "exit status $?"
 expect_grep '^The 287(g) program: ' "$T/out"
 expect_grep '^https://www.ice.gov/identify-and-arrest/287g$' "$T/out"
@@ -21,7 +29,7 @@ order=$(grep -n -e '^The 287(g)' -e '^Office of State' -e '^Did you mean' \
 pass "topic, near miss, help and search answered in order"
 
 # "more" sends the whole body, the link last.
-printf '!287g more\n' | "$INTAKEBOT" -c config/intakebot.conf --console \
+printf '!287g more\n' | "$INTAKEBOT" -c "$T/console.conf" --console \
 	>"$T/more" 2>/dev/null
 expect_grep 'Jail Enforcement Model' "$T/more"
 [ "$(tail -n 1 "$T/more")" = "https://www.ice.gov/identify-and-arrest/287g" ] ||
@@ -30,7 +38,7 @@ expect_no_grep '\*\*' "$T/more"
 pass "more: whole body, plain text, link last"
 
 # End of input without a final newline still answers, exit 0.
-printf '!students' | "$INTAKEBOT" -c config/intakebot.conf --console \
+printf '!students' | "$INTAKEBOT" -c "$T/console.conf" --console \
 	>"$T/nonl" 2>/dev/null || fail "exit status $?"
 expect_grep 'SEVP' "$T/nonl"
 pass "last line without newline"
@@ -46,7 +54,7 @@ with open(sys.argv[1], "wb") as f:
     f.write(b"\x00\x00\x00\n")
     f.write(b"!osltc\n")
 PY
-"$INTAKEBOT" -c config/intakebot.conf --console <"$T/bad" >"$T/badout" \
+"$INTAKEBOT" -c "$T/console.conf" --console <"$T/bad" >"$T/badout" \
 	2>"$T/baderr" || fail "bad input: exit status $?"
 expect_grep '^The 287(g) program' "$T/badout"
 expect_grep 'line longer than 4096 bytes ignored' "$T/badout"
@@ -65,7 +73,7 @@ pass "usage, --version, --help"
 
 # SIGTERM while waiting on input: clean exit 0.
 mkfifo "$T/fifo"
-"$INTAKEBOT" -c config/intakebot.conf --console <"$T/fifo" >"$T/sig" 2>&1 &
+"$INTAKEBOT" -c "$T/console.conf" --console <"$T/fifo" >"$T/sig" 2>&1 &
 pid=$!
 track $pid
 exec 3>"$T/fifo"

@@ -140,6 +140,7 @@ test_states_and_purge(void **state)
 {
 	static const char *dests[] = {"irc"};
 	struct store_consult open[20];
+	struct store_outbox o;
 	struct store *s;
 	int64_t id;
 	size_t n, i;
@@ -162,6 +163,12 @@ test_states_and_purge(void **state)
 	    store_consult_set_state(s, id, STORE_DONE, "bob", 6000), 0);
 	/* Not old enough: kept. */
 	assert_int_equal(store_purge(s, 6000), 0);
+	/* Old enough, but a destination still waits for it: kept. */
+	assert_int_equal(store_purge(s, 6001), 0);
+	while (store_outbox_next(s, "irc", &o) == 0) {
+		assert_int_equal(store_outbox_delivered(s, o.id, 6000), 0);
+		store_outbox_reset(&o);
+	}
 	assert_int_equal(store_purge(s, 6001), 1);
 	assert_int_equal(store_consult_count_since(s, 0), 3);
 	assert_int_equal(store_audit(s, 7000, "alice", "reload", "ok"), 0);
