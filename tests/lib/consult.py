@@ -70,3 +70,29 @@ def check_delivery(got, acked, what):
     check(firsts == sorted(firsts), "%s: delivered in order" % what,
           firsts[:40])
     return len(got) - len(firsts)
+
+
+def main(argv):
+    """consult.py verify POSTS ACKED SECONDS MAX_REPEATS WHAT
+    Waits up to SECONDS for the sink's POSTS to hold every number listed
+    in the file ACKED, then checks order and that at most MAX_REPEATS
+    numbers were delivered twice.  Exit 0 when all holds."""
+    import time
+    if len(argv) != 7 or argv[1] != "verify":
+        sys.exit(main.__doc__)
+    posts, acked_file, secs, max_rep, what = argv[2:]
+    acked = list(map(int, open(acked_file).read().split()))
+    end = time.time() + float(secs)
+    while not set(acked) <= set(sink_numbers(posts)):
+        if time.time() > end:
+            break
+        time.sleep(0.1)
+    got = sink_numbers(posts)
+    rep = check_delivery(got, acked, what)
+    print("%s: acknowledged %d, delivered %d posts, repeats %d"
+          % (what, len(acked), len(got), rep))
+    check(rep <= int(max_rep), "%s: at most %s repeats" % (what, max_rep), rep)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
