@@ -197,6 +197,24 @@ content_date_valid(const char *s)
 }
 
 /*
+ * Ends the line at line (LF or CRLF) in place; returns the next line, or
+ * NULL after the last one.
+ */
+static char *
+content_cut_line(char *line)
+{
+	char *next;
+	size_t ll;
+
+	if ((next = strchr(line, '\n')) != NULL)
+		*next++ = '\0';
+	ll = strlen(line);
+	if (ll > 0 && line[ll - 1] == '\r')
+		line[ll - 1] = '\0';
+	return next;
+}
+
+/*
  * Parses one file's text into a topic; returns NULL (with diagnostics)
  * when anything is wrong.  text is NUL-terminated and len bytes long.
  */
@@ -248,14 +266,7 @@ content_parse(
 	t->file = xstrdup(f->path);
 	lineno = 0;
 	for (line = text; line != NULL; line = next) {
-		size_t ll;
-
-		next = strchr(line, '\n');
-		if (next != NULL)
-			*next++ = '\0';
-		ll = strlen(line);
-		if (ll > 0 && line[ll - 1] == '\r')
-			line[--ll] = '\0';
+		next = content_cut_line(line);
 		lineno++;
 		if (lineno == 1) {
 			if (strcmp(line, "---") != 0) {
@@ -376,12 +387,8 @@ content_parse(
 		for (line = next; line != NULL; line = next) {
 			size_t ll;
 
-			next = strchr(line, '\n');
-			if (next != NULL)
-				*next++ = '\0';
+			next = content_cut_line(line);
 			ll = strlen(line);
-			if (ll > 0 && line[ll - 1] == '\r')
-				line[--ll] = '\0';
 			if (b.len == 0 && ll == 0)
 				continue;
 			buf_add(&b, line, ll);
