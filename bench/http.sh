@@ -4,7 +4,10 @@
 # against nginx serving a fixed JSON answer on loopback.  Prints requests
 # per second, p99 latency, the ratio to nginx (target >= 0.8) and the
 # bot's RSS under load.  Both servers get one core's worth of work: the
-# bot is single-threaded, nginx runs one worker.
+# bot is single-threaded, nginx runs one worker.  With two CPUs or more
+# each server is pinned to CPU 0 and wrk to CPU 1 (PIN=0: no pinning):
+# left to the scheduler, server and wrk sometimes share a CPU and the
+# numbers of either server swing by a third from run to run.
 #   DURATION=10 CONNS=50 THREADS=2 sh bench/http.sh
 set -eu
 cd "$(dirname "$0")/.."
@@ -15,6 +18,13 @@ THREADS=${THREADS:-1}
 command -v wrk >/dev/null || { echo "bench/http.sh: wrk is not installed" >&2; exit 1; }
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { echo "bench/http.sh: nginx is not installed" >&2; exit 1; }
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+SRV_PIN=""
+WRK_PIN=""
+if [ "${PIN:-1}" != 0 ] && command -v taskset >/dev/null &&
+    [ "$(nproc 2>/dev/null || echo 1)" -ge 2 ]; then
+	SRV_PIN="taskset -c 0"
+	WRK_PIN="taskset -c 1"
+fi
 T=$(mktemp -d "${TMPDIR:-/tmp}/intakebot-bench.XXXXXX")
 PIDS=""
 cleanup() {
@@ -54,7 +64,7 @@ max_connections = 512
 path = /hooks/mattermost
 token = $TOKEN
 EOC
-"$BIN" -c "$T/bot.conf" >"$T/bot.log" 2>&1 &
+$SRV_PIN "$BIN" -c "$T/bot.conf" >"$T/bot.log" 2>&1 &
 BOT=$!
 PIDS="$PIDS $BOT"
 wait_port "$BPORT" || { cat "$T/bot.log"; echo "bot did not start" >&2; exit 1; }
@@ -74,6 +84,9 @@ daemon on;
 events { worker_connections 1024; }
 http {
 	access_log off;
+	# nginx closes a keep-alive connection after 1000 requests by
+	# default; the bot never does, so neither side reconnects here.
+	keepalive_requests 100000000;
 	client_body_temp_path $T/nginx-tmp;
 	proxy_temp_path $T/nginx-tmp;
 	fastcgi_temp_path $T/nginx-tmp;
@@ -90,7 +103,7 @@ http {
 	}
 }
 EOC
-"$NGINX" -c "$T/nginx.conf" -p "$T" 2>"$T/nginx.out" || { cat "$T/nginx.out"; exit 1; }
+$SRV_PIN "$NGINX" -c "$T/nginx.conf" -p "$T" 2>"$T/nginx.out" || { cat "$T/nginx.out"; exit 1; }
 wait_port "$NPORT" || { echo "nginx did not start" >&2; exit 1; }
 
 # Every request carries its own post_id, so each one is verified, parsed
@@ -113,7 +126,7 @@ end
 EOC
 
 run_wrk() { # URL OUT
-	wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency -s "$T/post.lua" "$1" >"$2" 2>&1
+	$WRK_PIN wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency -s "$T/post.lua" "$1" >"$2" 2>&1
 }
 rss_sampler() {
 	max=0
@@ -135,7 +148,7 @@ rps() { awk '/^Requests\/sec/ {print $2}' "$1"; }
 p99() { awk '$1 == "99%" {print $2}' "$1"; }
 errs() { awk '/Non-2xx|Socket errors/ {print}' "$1"; }
 B=$(rps "$T/wrk-bot.txt"); N=$(rps "$T/wrk-nginx.txt")
-echo "wrk -t$THREADS -c$CONNS -d${DURATION}s, POST !287g (Mattermost outgoing webhook, token verified)"
+echo "wrk -t$THREADS -c$CONNS -d${DURATION}s, POST !287g (Mattermost outgoing webhook, token verified)${SRV_PIN:+, servers on CPU 0, wrk on CPU 1}"
 printf '  intakebot: %10s req/s   p99 %8s   peak RSS %s KiB\n' "$B" "$(p99 "$T/wrk-bot.txt")" "$(cat "$T/rss" 2>/dev/null || echo ?)"
 printf '  nginx    : %10s req/s   p99 %8s   (1 worker, fixed JSON)\n' "$N" "$(p99 "$T/wrk-nginx.txt")"
 errs "$T/wrk-bot.txt" | sed 's/^/  intakebot: /'

@@ -32,13 +32,14 @@
 
 static int
 discord_verify(const struct hook_ctx *ctx, const struct hook_request *req,
-    struct hook_response *resp)
+    struct hook_event *ev, struct hook_response *resp)
 {
 	unsigned char pub[CRYPTO_ED25519_KEY_LEN], sig[CRYPTO_ED25519_SIG_LEN];
 	const char *hsig, *ts, *key = ctx->pl->public_key;
 	struct crypto_part parts[2];
 	int64_t t;
 
+	(void)ev;
 	if (strcmp(req->method, "POST") != 0) {
 		hook_refuse(resp, 405, "method not allowed", false);
 		return -1;

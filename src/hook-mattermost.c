@@ -84,7 +84,7 @@ mm_doc_new(const struct hook_request *req)
 
 static int
 mm_verify(const struct hook_ctx *ctx, const struct hook_request *req,
-    struct hook_response *resp)
+    struct hook_event *ev, struct hook_response *resp)
 {
 	const char *auth, *tok;
 	struct mm_doc *d;
@@ -125,11 +125,14 @@ mm_verify(const struct hook_ctx *ctx, const struct hook_request *req,
 		return -1;
 	}
 	ok = hook_token_match(ctx->pl->token, tok, len);
-	mm_doc_free(d);
 	if (!ok) {
+		mm_doc_free(d);
 		hook_refuse(resp, 403, "wrong token", true);
 		return -1;
 	}
+	/* Authenticated: mm_parse takes the fields from here. */
+	ev->doc = d;
+	ev->doc_free = mm_doc_free;
 	return 0;
 }
 
@@ -170,12 +173,15 @@ mm_parse(const struct hook_ctx *ctx, const struct hook_request *req,
 	struct mm_doc *d;
 	int64_t t = -1;
 
-	if ((d = mm_doc_new(req)) == NULL) {
-		hook_refuse(resp, 400, "malformed body", false);
-		return -1;
+	/* Left by mm_verify when the token was in the body. */
+	if ((d = ev->doc) == NULL) {
+		if ((d = mm_doc_new(req)) == NULL) {
+			hook_refuse(resp, 400, "malformed body", false);
+			return -1;
+		}
+		ev->doc = d;
+		ev->doc_free = mm_doc_free;
 	}
-	ev->doc = d;
-	ev->doc_free = mm_doc_free;
 	ev->team = mm_get(d, "team_domain", NULL);
 	ev->channel_id = mm_get(d, "channel_id", NULL);
 	ev->channel_name = mm_get(d, "channel_name", NULL);

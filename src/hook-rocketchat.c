@@ -33,13 +33,14 @@ rc_parse_body(const struct hook_request *req)
 
 static int
 rc_verify(const struct hook_ctx *ctx, const struct hook_request *req,
-    struct hook_response *resp)
+    struct hook_event *ev, struct hook_response *resp)
 {
 	struct json_object *o;
 	const char *tok;
 	size_t len = 0;
 	bool ok;
 
+	(void)ev;
 	if (strcmp(req->method, "POST") != 0) {
 		hook_refuse(resp, 405, "method not allowed", false);
 		return -1;

@@ -24,13 +24,14 @@
 
 static int
 slack_verify(const struct hook_ctx *ctx, const struct hook_request *req,
-    struct hook_response *resp)
+    struct hook_event *ev, struct hook_response *resp)
 {
 	unsigned char want[CRYPTO_SHA256_LEN], got[CRYPTO_SHA256_LEN];
 	const char *ts, *sig, *secret = ctx->pl->signing_secret;
 	struct crypto_part parts[4];
 	int64_t t;
 
+	(void)ev;
 	if (strcmp(req->method, "POST") != 0) {
 		hook_refuse(resp, 405, "method not allowed", false);
 		return -1;

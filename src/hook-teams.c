@@ -24,7 +24,7 @@
 
 static int
 teams_verify(const struct hook_ctx *ctx, const struct hook_request *req,
-    struct hook_response *resp)
+    struct hook_event *ev, struct hook_response *resp)
 {
 	unsigned char want[CRYPTO_SHA256_LEN];
 	unsigned char *key = NULL, *got = NULL;
@@ -33,6 +33,7 @@ teams_verify(const struct hook_ctx *ctx, const struct hook_request *req,
 	size_t keylen = 0, gotlen = 0;
 	bool ok;
 
+	(void)ev;
 	if (strcmp(req->method, "POST") != 0) {
 		hook_refuse(resp, 405, "method not allowed", false);
 		return -1;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include <json-c/json.h>
@@ -45,6 +46,7 @@ static const struct hook_platform *const hook_platforms[] = {
 
 struct hook_cache_entry {
 	char *key;       /* "section\nid" */
+	uint64_t hash;   /* of key: most slots are passed over on it */
 	int64_t expires; /* monotonic seconds */
 	int status;
 	char *body;
@@ -94,29 +96,44 @@ hook_cache_free(struct hook_cache *c)
 	free(c);
 }
 
+/* FNV-1a. */
+static uint64_t
+hook_cache_hash(const char *key)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *key != '\0'; key++) {
+		h ^= (unsigned char)*key;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
 static struct hook_cache_entry *
 hook_cache_find(struct hook_cache *c, const char *key)
 {
 	int64_t now = hook_mono_seconds();
+	uint64_t h = hook_cache_hash(key);
 	size_t i;
 
 	for (i = 0; i < c->n; i++)
-		if (c->v[i].key != NULL && c->v[i].expires > now &&
-		    strcmp(c->v[i].key, key) == 0)
+		if (c->v[i].hash == h && c->v[i].key != NULL &&
+		    c->v[i].expires > now && strcmp(c->v[i].key, key) == 0)
 			return &c->v[i];
 	return NULL;
 }
 
+/* Remembers r's answer under key (taken). */
 static void
-hook_cache_put(
-    struct hook_cache *c, const char *key, const struct hook_response *r)
+hook_cache_put(struct hook_cache *c, char *key, const struct hook_response *r)
 {
 	struct hook_cache_entry *e = &c->v[c->next];
 
 	c->next = (c->next + 1) % c->n;
 	free(e->key);
 	free(e->body);
-	e->key = xstrdup(key);
+	e->key = key;
+	e->hash = hook_cache_hash(key);
 	e->expires = hook_mono_seconds() + c->ttl;
 	e->status = r->status;
 	e->body = r->body != NULL ? xstrdup(r->body) : NULL;
@@ -251,9 +268,11 @@ hook_handle(const struct hook_ctx *ctx, const struct hook_request *req,
 		hook_refuse(resp, 404, "no inbound handler", false);
 		return -1;
 	}
-	if (p->verify(ctx, req, resp) == -1)
-		return 0;
 	memset(&ev, 0, sizeof(ev));
+	if (p->verify(ctx, req, &ev, resp) == -1) {
+		hook_event_free(&ev);
+		return 0;
+	}
 	if ((rc = p->parse(ctx, req, &ev, resp)) != 0) {
 		hook_event_free(&ev);
 		return 0;
@@ -287,7 +306,6 @@ hook_handle(const struct hook_ctx *ctx, const struct hook_request *req,
 	if (key != NULL)
 		hook_cache_put(ctx->cache, key, resp);
 	replies_reset(&rs);
-	free(key);
 	hook_event_free(&ev);
 	return 0;
 }
@@ -443,11 +461,13 @@ hook_hexval(int c)
 	return -1;
 }
 
-/* Decodes s[0..len) into a new string; NULL on a bad escape or %00. */
-static char *
-hook_form_decode(const char *s, size_t len, size_t *outlen)
+/*
+ * Decodes s[0..len) into out (room for len + 1 bytes) and NUL-terminates
+ * it; returns the decoded length, or -1 on a bad escape or %00.
+ */
+static ssize_t
+hook_form_decode(const char *s, size_t len, char *out)
 {
-	char *out = xmalloc(len + 1);
 	size_t i, o = 0;
 	int hi, lo;
 
@@ -456,34 +476,38 @@ hook_form_decode(const char *s, size_t len, size_t *outlen)
 			out[o++] = ' ';
 		} else if (s[i] == '%') {
 			if (i + 2 >= len)
-				goto bad;
+				return -1;
 			hi = hook_hexval((unsigned char)s[i + 1]);
 			lo = hook_hexval((unsigned char)s[i + 2]);
 			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
-				goto bad;
+				return -1;
 			out[o++] = (char)(hi << 4 | lo);
 			i += 2;
 		} else if (s[i] == '\0') {
-			goto bad;
+			return -1;
 		} else {
 			out[o++] = s[i];
 		}
 	}
 	out[o] = '\0';
-	*outlen = o;
-	return out;
-bad:
-	free(out);
-	return NULL;
+	return (ssize_t)o;
 }
 
 int
 hook_form_parse(struct hook_form *f, const char *s, size_t len)
 {
 	const char *p = s, *end = s + len, *amp, *eq;
-	size_t klen;
+	size_t o = 0;
+	ssize_t n;
 
 	memset(f, 0, sizeof(*f));
+	/*
+	 * Every key and value is decoded into one block: a field never
+	 * grows when decoded, and each adds at most two NULs for its
+	 * separators, so len + 2 per field + 1 is room enough.
+	 */
+	if (len > UINT32_MAX - 2 * HOOK_FORM_MAX - 2)
+		return -1;
 	while (p < end) {
 		amp = memchr(p, '&', (size_t)(end - p));
 		if (amp == NULL)
@@ -494,18 +518,23 @@ hook_form_parse(struct hook_form *f, const char *s, size_t len)
 		}
 		if (f->n == HOOK_FORM_MAX)
 			goto bad;
+		if (f->mem == NULL)
+			f->mem = xmalloc(len + 2 * HOOK_FORM_MAX + 1);
 		eq = memchr(p, '=', (size_t)(amp - p));
 		if (eq == NULL)
 			eq = amp;
-		if ((f->keys[f->n] = hook_form_decode(
-		         p, (size_t)(eq - p), &klen)) == NULL)
+		if ((n = hook_form_decode(p, (size_t)(eq - p), f->mem + o)) ==
+		    -1)
 			goto bad;
-		if ((f->vals[f->n] = hook_form_decode(eq < amp ? eq + 1 : amp,
-		         eq < amp ? (size_t)(amp - eq - 1) : 0,
-		         &f->lens[f->n])) == NULL) {
-			free(f->keys[f->n]);
+		f->key[f->n] = (uint32_t)o;
+		o += (size_t)n + 1;
+		if ((n = hook_form_decode(eq < amp ? eq + 1 : amp,
+		         eq < amp ? (size_t)(amp - eq - 1) : 0, f->mem + o)) ==
+		    -1)
 			goto bad;
-		}
+		f->val[f->n] = (uint32_t)o;
+		f->len[f->n] = (uint32_t)n;
+		o += (size_t)n + 1;
 		f->n++;
 		p = amp + 1;
 	}
@@ -521,10 +550,10 @@ hook_form_get(const struct hook_form *f, const char *key, size_t *len)
 	size_t i;
 
 	for (i = 0; i < f->n; i++) {
-		if (strcmp(f->keys[i], key) == 0) {
+		if (strcmp(f->mem + f->key[i], key) == 0) {
 			if (len != NULL)
-				*len = f->lens[i];
-			return f->vals[i];
+				*len = f->len[i];
+			return f->mem + f->val[i];
 		}
 	}
 	return NULL;
@@ -533,12 +562,8 @@ hook_form_get(const struct hook_form *f, const char *key, size_t *len)
 void
 hook_form_free(struct hook_form *f)
 {
-	size_t i;
-
-	for (i = 0; i < f->n; i++) {
-		free(f->keys[i]);
-		free(f->vals[i]);
-	}
+	free(f->mem);
+	f->mem = NULL;
 	f->n = 0;
 }
 

@@ -127,9 +127,11 @@ bool hook_content_type_is(const char *ct, const char *type);
 #define HOOK_FORM_MAX 64
 struct hook_form {
 	size_t n;
-	char *keys[HOOK_FORM_MAX];
-	char *vals[HOOK_FORM_MAX];
-	size_t lens[HOOK_FORM_MAX];
+	char *mem; /* every decoded key and value, NUL-terminated */
+	/* Offsets into mem, and each value's length. */
+	uint32_t key[HOOK_FORM_MAX];
+	uint32_t val[HOOK_FORM_MAX];
+	uint32_t len[HOOK_FORM_MAX];
 };
 /* 0, or -1 when malformed (f is then empty). */
 int hook_form_parse(struct hook_form *, const char *s, size_t len);
@@ -171,7 +173,10 @@ char *hook_html_to_text(const char *s, size_t len, bool strip_tags);
 
 /*
  * A platform module: verify checks the content type and authentication
- * over the raw body (0, or -1 with resp refused: 415, 401, 403); parse
+ * over the raw body (0, or -1 with resp refused: 415, 401, 403); when it
+ * had to parse the body to find the credentials (a token field), it may
+ * leave that document in ev->doc (with doc_free) for parse to reuse, so a
+ * body is parsed once, and only handed on once authenticated.  parse
  * fills ev (0), answers by itself (1, resp filled: a ping), or refuses
  * a malformed body (-1, resp refused: 400); render writes the replies
  * (possibly none) into resp as the platform's JSON.
@@ -179,7 +184,7 @@ char *hook_html_to_text(const char *s, size_t len, bool strip_tags);
 struct hook_platform {
 	const char *kind;
 	int (*verify)(const struct hook_ctx *, const struct hook_request *,
-	    struct hook_response *);
+	    struct hook_event *, struct hook_response *);
 	int (*parse)(const struct hook_ctx *, const struct hook_request *,
 	    struct hook_event *, struct hook_response *);
 	void (*render)(const struct hook_ctx *, const struct hook_event *,

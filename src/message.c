@@ -17,16 +17,16 @@ replies_init(struct replies *rs)
 	rs->count = 0;
 }
 
-struct reply *
-replies_add(
-    struct replies *rs, enum reply_to to, const char *text, const char *link)
+/* Appends a reply that takes text (and link, may be NULL). */
+static struct reply *
+replies_push(struct replies *rs, enum reply_to to, char *text, char *link)
 {
 	struct reply *r;
 
 	r = xcalloc(1, sizeof(*r));
 	r->to = to;
-	r->text = xstrdup(text);
-	r->link = link != NULL ? xstrdup(link) : NULL;
+	r->text = text;
+	r->link = link;
 	*rs->tail = r;
 	rs->tail = &r->next;
 	rs->count++;
@@ -34,25 +34,36 @@ replies_add(
 }
 
 struct reply *
+replies_add(
+    struct replies *rs, enum reply_to to, const char *text, const char *link)
+{
+	return replies_push(
+	    rs, to, xstrdup(text), link != NULL ? xstrdup(link) : NULL);
+}
+
+struct reply *
 replies_addf(struct replies *rs, enum reply_to to, const char *fmt, ...)
 {
-	struct reply *r;
+	char small[512], *text;
 	va_list ap;
-	char *text;
 	int n;
 
+	/*
+	 * Most replies fit the stack buffer: one formatting pass.  A longer
+	 * one is formatted again into a buffer of its size.
+	 */
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
 	va_end(ap);
 	if (n < 0)
-		n = 0;
+		return replies_push(rs, to, xstrdup(""), NULL);
+	if ((size_t)n < sizeof(small))
+		return replies_push(rs, to, xstrdup(small), NULL);
 	text = xmalloc((size_t)n + 1);
 	va_start(ap, fmt);
 	vsnprintf(text, (size_t)n + 1, fmt, ap);
 	va_end(ap);
-	r = replies_add(rs, to, text, NULL);
-	free(text);
-	return r;
+	return replies_push(rs, to, text, NULL);
 }
 
 void

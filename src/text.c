@@ -88,17 +88,29 @@ text_sanitize(const char *s, size_t len, size_t max, int flags)
 	const unsigned char *p = (const unsigned char *)s;
 	struct buf b;
 	uint32_t cp;
-	size_t i = 0, n, k;
+	size_t i = 0, n, k, run = 0;
 
+	/* Printable ASCII, the common case, comes out as it went in. */
+	for (i = 0; i < len && p[i] >= 0x20 && p[i] < 0x7f; i++)
+		;
+	if (i == len)
+		return xstrndup(s, max > 0 && len > max ? max : len);
+	i = 0;
+	/*
+	 * Bytes that are kept as they are accumulate in p[run..i) and are
+	 * copied as one span before anything is replaced or dropped.
+	 */
 	buf_init(&b, 0);
 	while (i < len) {
 		n = text_utf8_decode(p + i, len - i, &cp);
 		if (n == 0) {
+			buf_add(&b, p + run, i - run);
 			buf_add(&b, "\xef\xbf\xbd", 3);
-			i++;
+			run = ++i;
 			continue;
 		}
 		if (!(flags & TEXT_KEEP_FORMATTING) && cp == 0x03) {
+			buf_add(&b, p + run, i - run);
 			/* Colour: ^C[fg[,bg]] with up to two digits each. */
 			i++;
 			for (k = 0; k < 2 && i < len && isdigit(p[i]); k++)
@@ -110,9 +122,11 @@ text_sanitize(const char *s, size_t len, size_t max, int flags)
 				     k++)
 					i++;
 			}
+			run = i;
 			continue;
 		}
 		if (!(flags & TEXT_KEEP_FORMATTING) && cp == 0x04) {
+			buf_add(&b, p + run, i - run);
 			/* Hex colour: ^D[RRGGBB[,RRGGBB]]. */
 			i++;
 			for (k = 0; k < 6 && i < len && isxdigit(p[i]); k++)
@@ -124,20 +138,24 @@ text_sanitize(const char *s, size_t len, size_t max, int flags)
 				     k++)
 					i++;
 			}
+			run = i;
 			continue;
 		}
 		if (cp == '\n' && (flags & TEXT_KEEP_NEWLINES)) {
-			buf_add(&b, "\n", 1);
+			/* Kept as it is. */
 		} else if (cp == '\r' || cp == '\n' || cp == '\t') {
+			buf_add(&b, p + run, i - run);
 			buf_add(&b, " ", 1);
+			run = i + n;
 		} else if (cp < 0x20 || cp == 0x7f ||
 		    (cp >= 0x80 && cp < 0xa0) || cp == 0x2028 || cp == 0x2029) {
 			/* Other C0/C1 controls and formatting codes dropped. */
-		} else {
-			buf_add(&b, (const char *)p + i, n);
+			buf_add(&b, p + run, i - run);
+			run = i + n;
 		}
 		i += n;
 	}
+	buf_add(&b, p + run, i - run);
 	if (max > 0 && b.len > max) {
 		b.len = text_utf8_cut(b.data, b.len, max);
 		b.data[b.len] = '\0';
@@ -150,29 +168,31 @@ text_neutralize_mentions(const char *s)
 {
 	static const char *words[] = {"channel", "here", "all", "everyone"};
 	struct buf b;
-	size_t i, w, wl;
+	size_t i, w, wl, off, run = 0;
 	bool hit;
 
+	/* Text between mentions is copied in spans, not byte by byte. */
 	buf_init(&b, 0);
 	for (i = 0; s[i] != '\0'; i++) {
+		if (s[i] != '@' && !(s[i] == '<' && s[i + 1] == '!'))
+			continue;
 		hit = false;
-		if (s[i] == '@' || (s[i] == '<' && s[i + 1] == '!')) {
-			size_t off = s[i] == '@' ? 1 : 2;
-
-			for (w = 0; w < sizeof(words) / sizeof(words[0]); w++) {
-				wl = strlen(words[w]);
-				if (strncasecmp(s + i + off, words[w], wl) ==
-				        0 &&
-				    !isalnum((unsigned char)s[i + off + wl])) {
-					hit = true;
-					break;
-				}
+		off = s[i] == '@' ? 1 : 2;
+		for (w = 0; w < sizeof(words) / sizeof(words[0]); w++) {
+			wl = strlen(words[w]);
+			if (strncasecmp(s + i + off, words[w], wl) == 0 &&
+			    !isalnum((unsigned char)s[i + off + wl])) {
+				hit = true;
+				break;
 			}
 		}
-		buf_add(&b, s + i, 1);
-		if (hit)
+		if (hit) {
+			buf_add(&b, s + run, i + 1 - run);
 			buf_add(&b, "\xe2\x80\x8b", 3); /* U+200B */
+			run = i + 1;
+		}
 	}
+	buf_add(&b, s + run, i - run);
 	return buf_take(&b);
 }
 

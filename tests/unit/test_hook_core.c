@@ -49,6 +49,14 @@ test_form_cap(void **state)
 	for (i = 0; i < HOOK_FORM_MAX + 1; i++)
 		strcat(s, "a=1&");
 	assert_int_equal(hook_form_parse(&f, s, strlen(s)), -1);
+	/* The most fields, each decoded larger than it came (NULs added). */
+	s[0] = '\0';
+	for (i = 0; i < HOOK_FORM_MAX; i++)
+		strcat(s, "x&");
+	assert_int_equal(hook_form_parse(&f, s, strlen(s) - 1), 0);
+	assert_int_equal(f.n, HOOK_FORM_MAX);
+	assert_string_equal(hook_form_get(&f, "x", NULL), "");
+	hook_form_free(&f);
 }
 
 static void

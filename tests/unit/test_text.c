@@ -94,6 +94,14 @@ test_sanitize(void **state)
 	     "ls",
 	        5, 0, 0, "ls"}, /* U+2028 */
 	    {"\xc3\xa9\xc3\xa9", 4, 3, 0, "\xc3\xa9"},
+	    /* Plain ASCII takes a short cut: still capped. */
+	    {"abcdef", 0, 3, 0, "abc"},
+	    {"abc", 0, 0, 0, "abc"},
+	    {"", 0, 0, 0, ""},
+	    /* Kept spans around replaced and dropped characters. */
+	    {"ab\tcd\x01"
+	     "ef\xc3\xa9gh",
+	        0, 0, 0, "ab cdef\xc3\xa9gh"},
 	};
 	size_t i;
 	char *out;
@@ -126,6 +134,10 @@ test_neutralize(void **state)
 	    {"<!channel>", "<\xe2\x80\x8b!channel>"},
 	    {"@herenow @alice", "@herenow @alice"},
 	    {"mail a@b.org", "mail a@b.org"},
+	    {"", ""},
+	    {"a @all b <!here> c",
+	        "a @\xe2\x80\x8b"
+	        "all b <\xe2\x80\x8b!here> c"},
 	};
 	size_t i;
 	char *out;
