@@ -37,6 +37,7 @@
 #include <stdarg.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +106,20 @@ struct irc_conn {
 
 static void irc_conn_try_next(struct irc_conn *);
 static void irc_conn_update_events(struct irc_conn *);
+
+/*
+ * Lines are written whole, everything pending at once, so Nagle's
+ * algorithm has nothing to coalesce; it would only hold a reply back
+ * until the previous segment is acknowledged (a round trip, or a delayed
+ * ACK on loopback).  Best effort: a failure changes timing only.
+ */
+static void
+irc_conn_nodelay(int fd)
+{
+	int on = 1;
+
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+}
 
 static void
 irc_conn_close_fds(struct irc_conn *c)
@@ -403,20 +418,24 @@ irc_conn_on_lib(void *arg, int fd, int events)
 	struct irc_conn *c = arg;
 	char tmp[4096];
 	ssize_t n;
+	int rounds;
 
 	(void)fd;
-	if (events & LOOP_READ) {
+	/* A burst from the library leaves in this turn, not 4 KiB a turn. */
+	for (rounds = 0; (events & LOOP_READ) && rounds < 16; rounds++) {
 		n = read(c->lib_fd, tmp, sizeof(tmp));
 		if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR)) {
 			irc_conn_fail(c, "libircclient closed the relay");
 			return;
 		}
-		if (n > 0) {
-			buf_add(&c->lib_in, tmp, (size_t)n);
-			if (irc_conn_split(c, &c->lib_in, &c->lib_skip,
-			        IRC_LINE_MAX + 1, irc_conn_client_line) == -1)
-				return;
-		}
+		if (n == -1)
+			break;
+		buf_add(&c->lib_in, tmp, (size_t)n);
+		if (irc_conn_split(c, &c->lib_in, &c->lib_skip,
+		        IRC_LINE_MAX + 1, irc_conn_client_line) == -1)
+			return;
+		if ((size_t)n < sizeof(tmp))
+			break;
 	}
 	if (events & LOOP_WRITE)
 		irc_conn_flush_lib(c);
@@ -450,6 +469,7 @@ irc_conn_on_accept(void *arg, int fd, int events)
 		irc_conn_fail(c, "relay: descriptor out of range");
 		return;
 	}
+	irc_conn_nodelay(s);
 	c->lib_fd = s;
 	loop_fd_del(c->loop, c->lst_fd);
 	close(c->lst_fd);
@@ -468,6 +488,7 @@ irc_conn_expect_peer(struct irc_conn *c, int fd)
 	    sin.sin_family != AF_INET)
 		return -1;
 	c->expect_port = sin.sin_port;
+	irc_conn_nodelay(fd);
 	return 0;
 }
 
@@ -697,6 +718,7 @@ irc_conn_on_server(void *arg, int fd, int events)
 			irc_conn_try_next(c);
 			return;
 		}
+		irc_conn_nodelay(c->srv_fd);
 		if (c->tls) {
 			if (irc_conn_tls_setup(c) == -1) {
 				irc_conn_fail(

@@ -50,7 +50,8 @@ struct irc_conn *irc_conn_new(
 /* Closes everything without calling on_closed. */
 void irc_conn_free(struct irc_conn *);
 
-/* The relay accepts only the peer bound to the local end of fd. */
+/* The relay accepts only the peer bound to the local end of fd, which
+ * also gets TCP_NODELAY. */
 int irc_conn_expect_peer(struct irc_conn *, int fd);
 
 /*

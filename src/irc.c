@@ -21,6 +21,7 @@
 #define LOG_MODULE "irc"
 #include <ctype.h>
 #include <fnmatch.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,6 +105,7 @@ struct irc {
 	struct irc_out *out;
 	int src;
 	bool lib_registered;
+	bool in_lib; /* inside irc_process_select_descriptors */
 
 	char nick[IRC_NICK_MAX];
 	char self[256]; /* nick!user@host from JOIN */
@@ -1320,6 +1322,52 @@ irc_ev_notice(irc_session_t *s, const char *event, const char *origin,
 
 /* --- the loop source ------------------------------------------------------ */
 
+/* The library's socket, and whether it has a complete line to write. */
+static int
+irc_lib_fd(struct irc *irc, bool *pending)
+{
+	fd_set r, w;
+	int maxfd = -1;
+
+	FD_ZERO(&r);
+	FD_ZERO(&w);
+	irc_add_select_descriptors(irc->sess, &r, &w, &maxfd);
+	*pending = maxfd >= 0 && FD_ISSET(maxfd, &w);
+	return maxfd;
+}
+
+/*
+ * Writes the library's output buffer to the relay now.  On its own the
+ * library writes only when its socket was in the write set of a select,
+ * which is the next loop turn.  It takes an empty or refused send for a
+ * lost link, so this writes only when there is something to write and
+ * the socket can take it.  Returns whether it wrote; never called from
+ * inside the library's callbacks.
+ */
+static bool
+irc_lib_flush(struct irc *irc)
+{
+	struct pollfd p;
+	fd_set r, w;
+	bool pending;
+
+	if ((p.fd = irc_lib_fd(irc, &pending)) < 0 || !pending)
+		return false;
+	p.events = POLLOUT;
+	p.revents = 0;
+	if (poll(&p, 1, 0) != 1 || !(p.revents & POLLOUT))
+		return false;
+	FD_ZERO(&r);
+	FD_ZERO(&w);
+	FD_SET(p.fd, &w);
+	/* A write error leaves the session disconnected; irc_src_process
+	 * notices on the next turn. */
+	irc->in_lib = true;
+	irc_process_select_descriptors(irc->sess, &r, &w);
+	irc->in_lib = false;
+	return true;
+}
+
 static void
 irc_pump(struct irc *irc)
 {
@@ -1327,13 +1375,25 @@ irc_pump(struct irc *irc)
 	void *tag;
 	long wait;
 	int64_t now = loop_now_ms();
+	bool sent = false, flushed = false;
 
 	if (irc->sess == NULL || irc->state != IRC_ST_READY ||
 	    !irc->lib_registered)
 		return;
 	while ((line = irc_out_peek(irc->out, now, &tag, &wait)) != NULL) {
-		if (irc_send_raw(irc->sess, "%s", line) != 0)
-			break; /* the library's buffer is full: later */
+		if (irc_send_raw(irc->sess, "%s", line) != 0) {
+			/*
+			 * The library's 1 KiB buffer is full.  Outside its
+			 * callbacks, empty it into the relay and go on; once
+			 * a flush made no room, the rest waits for a turn.
+			 */
+			if (irc->in_lib || flushed || !irc_lib_flush(irc))
+				break;
+			flushed = true;
+			continue;
+		}
+		sent = true;
+		flushed = false;
 		if (tag != NULL) {
 			irc->infl = xreallocarray(
 			    irc->infl, irc->ninfl + 1, sizeof(*irc->infl));
@@ -1344,6 +1404,8 @@ irc_pump(struct irc *irc)
 		}
 		irc_out_done(irc->out, now);
 	}
+	if (sent && !irc->in_lib)
+		irc_lib_flush(irc);
 	metrics_set("intakebot_irc_queue_depth", NULL,
 	    (int64_t)irc_out_depth(irc->out));
 }
@@ -1375,11 +1437,19 @@ static void
 irc_src_process(void *arg, fd_set *rd, fd_set *wr)
 {
 	struct irc *irc = arg;
+	bool pending;
+	int rc, fd;
 
 	if (irc->sess == NULL || irc->t_teardown != 0)
 		return;
-	if (irc_process_select_descriptors(irc->sess, rd, wr) != 0 ||
-	    !irc_is_connected(irc->sess)) {
+	/* irc_pump may have emptied the library's buffer since the loop
+	 * built wr; an empty send would read as a lost link. */
+	if ((fd = irc_lib_fd(irc, &pending)) >= 0 && !pending)
+		FD_CLR(fd, wr);
+	irc->in_lib = true;
+	rc = irc_process_select_descriptors(irc->sess, rd, wr);
+	irc->in_lib = false;
+	if (rc != 0 || !irc_is_connected(irc->sess)) {
 		irc_drop(irc, irc_strerror(irc_errno(irc->sess)), 0);
 		return;
 	}

@@ -11,6 +11,10 @@
 #
 # The server listens on 127.0.0.1 only, without PAM, DNS or ident lookups,
 # and its flood penalty does not apply to the bot's throttled output.
+# NGIRCD_MAX_PENALTY=0 (benchmarks only) turns ngircd's penalty off for
+# every client: without it, once a client has sent 256 bytes within one
+# second (or more than 3 commands in one read), ngircd stops reading its
+# socket until the next second; one 379-byte reply of the bot does that.
 
 ngircd_write_conf() {
 	_dir=$1 _port=$2 _sslport=${3:-} _cert=${4:-} _key=${5:-}
@@ -30,6 +34,7 @@ ngircd_write_conf() {
 	PingTimeout = 120
 	PongTimeout = 20
 	MaxNickLength = 30
+${NGIRCD_MAX_PENALTY:+	MaxPenaltyTime = $NGIRCD_MAX_PENALTY}
 [Options]
 	PAM = no
 	DNS = no
