@@ -40,14 +40,8 @@ discord_verify(const struct hook_ctx *ctx, const struct hook_request *req,
 	int64_t t;
 
 	(void)ev;
-	if (strcmp(req->method, "POST") != 0) {
-		hook_refuse(resp, 405, "method not allowed", false);
+	if (hook_require_post(req, "application/json", resp) == -1)
 		return -1;
-	}
-	if (!hook_content_type_is(req->content_type, "application/json")) {
-		hook_refuse(resp, 415, "unsupported content type", false);
-		return -1;
-	}
 	hsig = req->header(req->header_arg, "X-Signature-Ed25519");
 	ts = req->header(req->header_arg, "X-Signature-Timestamp");
 	if (hsig == NULL || ts == NULL ||

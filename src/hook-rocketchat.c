@@ -41,14 +41,8 @@ rc_verify(const struct hook_ctx *ctx, const struct hook_request *req,
 	bool ok;
 
 	(void)ev;
-	if (strcmp(req->method, "POST") != 0) {
-		hook_refuse(resp, 405, "method not allowed", false);
+	if (hook_require_post(req, "application/json", resp) == -1)
 		return -1;
-	}
-	if (!hook_content_type_is(req->content_type, "application/json")) {
-		hook_refuse(resp, 415, "unsupported content type", false);
-		return -1;
-	}
 	/* The token is inside the JSON: this much parsing comes first. */
 	if ((o = rc_parse_body(req)) == NULL) {
 		hook_refuse(resp, 400, "malformed body", false);

@@ -32,15 +32,9 @@ slack_verify(const struct hook_ctx *ctx, const struct hook_request *req,
 	int64_t t;
 
 	(void)ev;
-	if (strcmp(req->method, "POST") != 0) {
-		hook_refuse(resp, 405, "method not allowed", false);
+	if (hook_require_post(req, "application/x-www-form-urlencoded", resp) ==
+	    -1)
 		return -1;
-	}
-	if (!hook_content_type_is(
-	        req->content_type, "application/x-www-form-urlencoded")) {
-		hook_refuse(resp, 415, "unsupported content type", false);
-		return -1;
-	}
 	ts = req->header(req->header_arg, "X-Slack-Request-Timestamp");
 	sig = req->header(req->header_arg, "X-Slack-Signature");
 	if (ts == NULL || sig == NULL || (t = hook_parse_seconds(ts)) < 0 ||

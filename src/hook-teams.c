@@ -34,14 +34,8 @@ teams_verify(const struct hook_ctx *ctx, const struct hook_request *req,
 	bool ok;
 
 	(void)ev;
-	if (strcmp(req->method, "POST") != 0) {
-		hook_refuse(resp, 405, "method not allowed", false);
+	if (hook_require_post(req, "application/json", resp) == -1)
 		return -1;
-	}
-	if (!hook_content_type_is(req->content_type, "application/json")) {
-		hook_refuse(resp, 415, "unsupported content type", false);
-		return -1;
-	}
 	auth = req->header(req->header_arg, "Authorization");
 	if (auth == NULL || strncasecmp(auth, "HMAC ", 5) != 0 ||
 	    (got = crypto_base64_decode(auth + 5, strlen(auth + 5), &gotlen)) ==

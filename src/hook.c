@@ -165,6 +165,21 @@ hook_refuse(
 	r->content_type = "application/json";
 }
 
+int
+hook_require_post(const struct hook_request *req, const char *type,
+    struct hook_response *resp)
+{
+	if (strcmp(req->method, "POST") != 0) {
+		hook_refuse(resp, 405, "method not allowed", false);
+		return -1;
+	}
+	if (!hook_content_type_is(req->content_type, type)) {
+		hook_refuse(resp, 415, "unsupported content type", false);
+		return -1;
+	}
+	return 0;
+}
+
 void
 hook_respond(struct hook_response *r, char *body)
 {

@@ -78,6 +78,13 @@ void hook_refuse(
     struct hook_response *, int status, const char *why, bool verify_failed);
 
 /*
+ * Refuses (405, 415) anything but a POST whose body is of content type
+ * type; returns 0 when the request is one, -1 after refusing.
+ */
+int hook_require_post(
+    const struct hook_request *, const char *type, struct hook_response *resp);
+
+/*
  * ---- For the platform modules ----
  *
  * A platform's parse fills a struct hook_event with pointers into its own
