@@ -13,6 +13,7 @@
 #include <openssl/params.h>
 
 #include "crypto.h"
+#include "text.h"
 #include "xmalloc.h"
 
 int
@@ -129,18 +130,6 @@ crypto_token_equal(const char *a, size_t alen, const char *b, size_t blen)
 	return (CRYPTO_memcmp(da, db, sizeof(da)) == 0) & (alen == blen);
 }
 
-static int
-crypto_hex_value(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int
 crypto_hex_decode(const char *hex, unsigned char *out, size_t outlen)
 {
@@ -150,8 +139,8 @@ crypto_hex_decode(const char *hex, unsigned char *out, size_t outlen)
 	if (strlen(hex) != 2 * outlen)
 		return -1;
 	for (i = 0; i < outlen; i++) {
-		hi = crypto_hex_value((unsigned char)hex[2 * i]);
-		lo = crypto_hex_value((unsigned char)hex[2 * i + 1]);
+		hi = text_hex_value((unsigned char)hex[2 * i]);
+		lo = text_hex_value((unsigned char)hex[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return -1;
 		out[i] = (unsigned char)(hi << 4 | lo);

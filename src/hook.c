@@ -464,18 +464,6 @@ hook_content_type_is(const char *ct, const char *type)
 	return *ct == '\0' || *ct == ';';
 }
 
-static int
-hook_hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Decodes s[0..len) into out (room for len + 1 bytes) and NUL-terminates
  * it; returns the decoded length, or -1 on a bad escape or %00.
@@ -492,8 +480,8 @@ hook_form_decode(const char *s, size_t len, char *out)
 		} else if (s[i] == '%') {
 			if (i + 2 >= len)
 				return -1;
-			hi = hook_hexval((unsigned char)s[i + 1]);
-			lo = hook_hexval((unsigned char)s[i + 2]);
+			hi = text_hex_value((unsigned char)s[i + 1]);
+			lo = text_hex_value((unsigned char)s[i + 2]);
 			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
 				return -1;
 			out[o++] = (char)(hi << 4 | lo);

@@ -266,6 +266,18 @@ text_edit_distance(const char *a, const char *b, int bound)
 	return res;
 }
 
+int
+text_hex_value(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 char *
 text_lower(char *s)
 {

@@ -53,6 +53,9 @@ size_t text_chunk(const char *s, size_t len, size_t max);
  */
 int text_edit_distance(const char *a, const char *b, int bound);
 
+/* The value of hex digit c (either case), or -1. */
+int text_hex_value(int c);
+
 /* Lower-cases ASCII letters in place and returns s. */
 char *text_lower(char *s);
 
