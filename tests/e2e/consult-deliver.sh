@@ -54,7 +54,8 @@ EOS
 python3 "$TOP/tests/lib/irc_client.py" client "$IRCPORT" staffer "$T/staff.log" "$T/staff.script" &
 STAFF=$!
 track $STAFF
-sleep 1
+wait_grep 'staffer!.* JOIN :\{0,1\}#staff' "$T/staff.log" 20 ||
+	{ cat "$T/staff.log"; fail "staff client did not join #staff"; }
 
 # alice asks in #help, with a mass mention in the text.
 cat >"$T/alice.script" <<'EOS'

@@ -90,7 +90,9 @@ EOS
 python3 "$TOP/tests/lib/irc_client.py" client "$P" opper "$T/op.log" "$T/op.script" &
 OP=$!
 track $OP
-sleep 1
+# opper must create #kick (and so hold +o) before the bot arrives.
+wait_grep 'opper!.* JOIN :\{0,1\}#kick' "$T/op.log" 20 ||
+	{ cat "$T/op.log"; fail "opper did not join #kick"; }
 bot_conf "$T/kick.conf" "$P"
 sed -i 's/^channels = #help$/channels = #kick/' "$T/kick.conf"
 "$INTAKEBOT" -c "$T/kick.conf" >"$T/kick-bot.log" 2>&1 &
