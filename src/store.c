@@ -61,6 +61,11 @@ static const char *store_migrations[] = {
 
 #define NMIGRATIONS (sizeof(store_migrations) / sizeof(store_migrations[0]))
 
+/* The columns store_consult_read expects, in its order. */
+#define STORE_CONSULT_COLS                                                     \
+	"id, created, adapter, channel, requester, requester_id, text, "       \
+	"lang, state, claimed_by, claimed_at, done_at"
+
 enum {
 	ST_ADD,
 	ST_OUT_ADD,
@@ -87,10 +92,7 @@ static const char *store_sql[ST_COUNT] = {
     [ST_LAST] = "SELECT id, created FROM consults WHERE requester_id = ? "
                 "ORDER BY created DESC, id DESC LIMIT 1",
     [ST_COUNT_SINCE] = "SELECT count(*) FROM consults WHERE created >= ?",
-    [ST_GET] =
-        "SELECT id, created, adapter, channel, requester, "
-        "requester_id, text, lang, state, claimed_by, claimed_at, done_at "
-        "FROM consults WHERE id = ?",
+    [ST_GET] = "SELECT " STORE_CONSULT_COLS " FROM consults WHERE id = ?",
     [ST_NEXT] = "SELECT id, consult_id, dest, text, created, attempts "
                 "FROM outbox WHERE dest = ? AND state = 0 ORDER BY id LIMIT 1",
     [ST_DELIVERED] = "UPDATE outbox SET state = 1, delivered_at = ?, "
@@ -396,20 +398,24 @@ store_consult_reset(struct store_consult *c)
 	memset(c, 0, sizeof(*c));
 }
 
+/* Calls cb for each request matching where, oldest first, at most max. */
 static int
-store_query_each(struct store *s, const char *sql, int64_t arg,
+store_query_each(struct store *s, const char *where,
     void (*cb)(void *, const struct store_consult *), void *cbarg, size_t max)
 {
 	struct store_consult c;
 	sqlite3_stmt *st;
 	size_t n = 0;
+	char sql[256];
 	int rc;
 
+	snprintf(sql, sizeof(sql),
+	    "SELECT " STORE_CONSULT_COLS " FROM consults WHERE %s ORDER BY id",
+	    where);
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
 		store_err(s, sql);
 		return -1;
 	}
-	sqlite3_bind_int64(st, 1, arg);
 	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		store_consult_read(st, &c);
 		cb(cbarg, &c);
@@ -447,12 +453,7 @@ store_consult_open(struct store *s, struct store_consult *out, size_t max)
 	struct store_collect sc = {out, 0};
 	int n;
 
-	n = store_query_each(s,
-	    "SELECT id, created, adapter, channel, "
-	    "requester, requester_id, text, lang, state, claimed_by, "
-	    "claimed_at, done_at FROM consults WHERE state < 2 AND ? = 0 "
-	    "ORDER BY id",
-	    0, store_collect_cb, &sc, max);
+	n = store_query_each(s, "state < 2", store_collect_cb, &sc, max);
 	return n < 0 ? 0 : sc.n;
 }
 
@@ -460,13 +461,7 @@ int
 store_consult_each(struct store *s,
     void (*cb)(void *, const struct store_consult *), void *arg)
 {
-	return store_query_each(s,
-	           "SELECT id, created, adapter, channel, "
-	           "requester, requester_id, text, lang, state, claimed_by, "
-	           "claimed_at, done_at FROM consults WHERE ? = 0 ORDER BY id",
-	           0, cb, arg, (size_t)-1) < 0
-	    ? -1
-	    : 0;
+	return store_query_each(s, "1", cb, arg, (size_t)-1) < 0 ? -1 : 0;
 }
 
 int
