@@ -257,6 +257,23 @@ consult_submit(struct consult *co, const struct message *m, const char *lang,
 		free(text);
 		text = t;
 	}
+	if (m->no_private && text[0] != '\0') {
+		/*
+		 * The number and the rest of the acknowledgement cannot reach
+		 * the requester alone from here: nothing is taken.  The how-to
+		 * below is private, so the adapter withholds it and says how
+		 * to reach the bot privately instead.
+		 */
+		metrics_inc("intakebot_consults_refused_total",
+		    "reason=\"no_private_path\"");
+		replies_addf(out, REPLY_HERE, "%s",
+		    consult_tr(lang,
+		        "For your privacy, consultation requests are taken "
+		        "only in private: nothing was saved.",
+		        "Por su privacidad, las solicitudes de consulta se "
+		        "reciben solo en privado: no se guardó nada."));
+		text[0] = '\0';
+	}
 	if (text[0] == '\0') {
 		replies_addf(out, REPLY_PRIVATE,
 		    consult_tr(lang,

@@ -134,6 +134,7 @@ discord_parse(const struct hook_ctx *ctx, const struct hook_request *req,
 		return -1;
 	}
 	ev->slash = true;
+	ev->private_ok = true; /* flag 64 */
 	ev->id = hook_json_str(o, "id", NULL);
 	ev->team = hook_json_str(o, "guild_id", NULL);
 	ev->is_private = ev->team == NULL;
@@ -190,4 +191,5 @@ const struct hook_platform hook_discord = {
     discord_verify,
     discord_parse,
     discord_render,
+    true,
 };

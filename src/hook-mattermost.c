@@ -191,6 +191,8 @@ mm_parse(const struct hook_ctx *ctx, const struct hook_request *req,
 	cmd = mm_get(d, "command", NULL);
 	ev->slash = cmd != NULL && cmd[0] != '\0';
 	if (ev->slash) {
+		/* The command's answer can be ephemeral. */
+		ev->private_ok = true;
 		ev->id = mm_get(d, "trigger_id", NULL);
 		/* A direct channel is named "userid__userid". */
 		name = ev->channel_name;
@@ -286,4 +288,5 @@ const struct hook_platform hook_mattermost = {
     mm_verify,
     mm_parse,
     mm_render,
+    true,
 };

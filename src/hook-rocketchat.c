@@ -2,7 +2,9 @@
  * Rocket.Chat outgoing webhooks: a JSON body carrying the integration's
  * token, compared in constant time with the route's tokens.  Messages
  * flagged as coming from a bot are dropped.  A message in a thread is
- * answered in that thread (tmid).
+ * answered in that thread (tmid).  An answer with a private reply is
+ * addressed to "@user_name": Rocket.Chat delivers a webhook answer with a
+ * channel field as a direct message from the integration's user.
  */
 #define LOG_MODULE "rocketchat"
 #include <stdlib.h>
@@ -17,6 +19,21 @@
 
 /* Message_MaxAllowedSize defaults to 5000 characters. */
 #define RC_TEXT_MAX 4900
+
+/* Rocket.Chat user names: letters, digits, '.', '_' and '-'. */
+#define RC_NAME_MAX 64
+
+static bool
+rc_name_ok(const char *s)
+{
+	size_t n;
+
+	if (s == NULL || (n = strlen(s)) == 0 || n > RC_NAME_MAX)
+		return false;
+	return strspn(s,
+	           "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	           "0123456789._-") == n;
+}
 
 static struct json_object *
 rc_parse_body(const struct hook_request *req)
@@ -86,6 +103,7 @@ rc_parse(const struct hook_ctx *ctx, const struct hook_request *req,
 	ev->user_id = hook_json_str(o, "user_id", NULL);
 	ev->user_name = hook_json_str(o, "user_name", NULL);
 	ev->thread = hook_json_str(o, "tmid", NULL);
+	ev->private_ok = rc_name_ok(ev->user_name);
 	ev->text = hook_json_str(o, "text", &ev->text_len);
 	if (ev->text == NULL) {
 		hook_refuse(resp, 400, "no text", false);
@@ -106,12 +124,17 @@ rc_render(const struct hook_ctx *ctx, const struct hook_event *ev,
 		hook_respond(resp, NULL);
 		return;
 	}
-	/* The answer is a post in the room: there is no private way back. */
 	text =
 	    hook_render_text(rs, REPLY_HERE, true, HOOK_MARKDOWN, RC_TEXT_MAX);
 	o = json_object_new_object();
 	json_object_object_add(o, "text", json_object_new_string(text));
-	if (ev->thread != NULL && ev->thread[0] != '\0')
+	if (hook_replies_count(rs, REPLY_PRIVATE) > 0) {
+		/* The whole answer goes to the asker alone, as a DM. */
+		free(text);
+		text = xasprintf("@%s", ev->user_name);
+		json_object_object_add(
+		    o, "channel", json_object_new_string(text));
+	} else if (ev->thread != NULL && ev->thread[0] != '\0')
 		json_object_object_add(
 		    o, "tmid", json_object_new_string(ev->thread));
 	free(text);
@@ -124,4 +147,5 @@ const struct hook_platform hook_rocketchat = {
     rc_verify,
     rc_parse,
     rc_render,
+    false,
 };

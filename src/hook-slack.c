@@ -81,6 +81,7 @@ slack_parse(const struct hook_ctx *ctx, const struct hook_request *req,
 		return -1;
 	}
 	ev->slash = true;
+	ev->private_ok = true; /* ephemeral */
 	ev->id = hook_form_get(f, "trigger_id", NULL);
 	ev->team = hook_form_get(f, "team_domain", NULL);
 	ev->channel_id = hook_form_get(f, "channel_id", NULL);
@@ -132,4 +133,5 @@ const struct hook_platform hook_slack = {
     slack_verify,
     slack_parse,
     slack_render,
+    true,
 };

@@ -155,4 +155,5 @@ const struct hook_platform hook_teams = {
     teams_verify,
     teams_parse,
     teams_render,
+    false,
 };

@@ -142,15 +142,21 @@ hook_cache_put(struct hook_cache *c, char *key, const struct hook_response *r)
 
 /* ---- The pipeline ---- */
 
-bool
-hook_kind_inbound(const char *kind)
+static const struct hook_platform *
+hook_platform_find(const char *kind)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(hook_platforms) / sizeof(hook_platforms[0]); i++)
 		if (strcmp(hook_platforms[i]->kind, kind) == 0)
-			return true;
-	return false;
+			return hook_platforms[i];
+	return NULL;
+}
+
+bool
+hook_kind_inbound(const char *kind)
+{
+	return hook_platform_find(kind) != NULL;
 }
 
 void
@@ -254,6 +260,7 @@ hook_dispatch(const struct hook_ctx *ctx, const struct hook_event *ev,
 	m.is_private = ev->is_private;
 	m.is_staff = hook_is_staff_channel(ctx->pl, ev);
 	m.addressed = ev->slash;
+	m.no_private = !ev->private_ok;
 	ctx->handler(ctx->handler_arg, &m, out);
 	free(text);
 	free(team);
@@ -266,20 +273,16 @@ int
 hook_handle(const struct hook_ctx *ctx, const struct hook_request *req,
     struct hook_response *resp)
 {
-	const struct hook_platform *p = NULL;
+	const struct hook_platform *p;
 	struct hook_cache_entry *ce;
 	struct hook_event ev;
 	struct replies rs;
 	char *key = NULL;
-	size_t i;
 	int rc;
 
 	memset(resp, 0, sizeof(*resp));
 	resp->content_type = "application/json";
-	for (i = 0; i < sizeof(hook_platforms) / sizeof(hook_platforms[0]); i++)
-		if (strcmp(hook_platforms[i]->kind, ctx->pl->kind) == 0)
-			p = hook_platforms[i];
-	if (p == NULL) {
+	if ((p = hook_platform_find(ctx->pl->kind)) == NULL) {
 		hook_refuse(resp, 404, "no inbound handler", false);
 		return -1;
 	}
@@ -316,6 +319,7 @@ hook_handle(const struct hook_ctx *ctx, const struct hook_request *req,
 	}
 	replies_init(&rs);
 	hook_dispatch(ctx, &ev, &rs);
+	hook_withhold_private(ctx, &ev, &rs);
 	resp->status = 200;
 	p->render(ctx, &ev, &rs, resp);
 	if (key != NULL)
@@ -323,6 +327,90 @@ hook_handle(const struct hook_ctx *ctx, const struct hook_request *req,
 	replies_reset(&rs);
 	hook_event_free(&ev);
 	return 0;
+}
+
+/* ---- Private answers without a private path ---- */
+
+/* The hint that replaces withheld private replies, in the asker's language. */
+static char *
+hook_private_hint(const struct hook_ctx *ctx, const struct hook_event *ev)
+{
+	const struct conf *cf = ctx->conf;
+	const struct hook_platform *p = hook_platform_find(ctx->pl->kind);
+	const char *lang = NULL, *chan;
+	struct buf b;
+	bool es, slash, irc;
+	char *out;
+
+	chan = ev->channel_name != NULL ? ev->channel_name : ev->channel_id;
+	if (cf != NULL && chan != NULL)
+		lang = conf_channel_language(cf, chan);
+	if (lang == NULL && cf != NULL)
+		lang = cf->language;
+	es = lang != NULL && strcmp(lang, "es") == 0;
+	slash = p != NULL && p->slash_commands;
+	irc = cf != NULL && cf->irc_enabled && cf->irc_server != NULL &&
+	    cf->irc_server[0] != '\0';
+	buf_init(&b, 0);
+	buf_addstr(&b,
+	    es ? "Respondo a eso solo en privado, y desde aquí no puedo "
+	         "escribirle en privado: no publiqué nada privado."
+	       : "I answer that only in private, and I cannot write to you "
+	         "privately from here: nothing private was posted.");
+	if (slash || irc)
+		buf_addstr(&b,
+		    es ? " Para hablar conmigo en privado, use"
+		       : " To reach me privately, use");
+	if (slash)
+		buf_addstr(&b,
+		    es ? " mi comando de barra (/), cuya respuesta "
+		         "solo ve usted"
+		       : " my slash command (/), whose answer only "
+		         "you see");
+	if (irc)
+		buf_addf(&b,
+		    es ? "%s un mensaje privado en IRC: /msg %s en %s"
+		       : "%s a private message on IRC: /msg %s on %s",
+		    slash ? (es ? ", o" : ", or") : "", cf->nick,
+		    cf->irc_server);
+	if (slash || irc)
+		buf_addstr(&b, ".");
+	buf_addstr(&b,
+	    es ? " Por favor, no publique datos personales aquí."
+	       : " Please do not post personal details here.");
+	out = buf_take(&b);
+	return out;
+}
+
+int
+hook_withhold_private(
+    const struct hook_ctx *ctx, const struct hook_event *ev, struct replies *rs)
+{
+	struct reply **pp, *r;
+	char *hint;
+	int n = 0;
+
+	if (ev->private_ok)
+		return 0;
+	for (pp = &rs->head; (r = *pp) != NULL;) {
+		if (r->to != REPLY_PRIVATE) {
+			pp = &r->next;
+			continue;
+		}
+		*pp = r->next;
+		free(r->text);
+		free(r->link);
+		free(r);
+		rs->count--;
+		n++;
+	}
+	rs->tail = pp;
+	if (n > 0) {
+		hint = hook_private_hint(ctx, ev);
+		replies_add(rs, REPLY_HERE, hint, NULL);
+		free(hint);
+	}
+	return n;
 }
 
 /* ---- Reply text ---- */

@@ -18,6 +18,7 @@
 
 #include "message.h"
 
+struct conf;
 struct conf_platform;
 struct json_object;
 
@@ -61,6 +62,7 @@ struct hook_ctx {
 	message_handler handler;
 	void *handler_arg;
 	struct hook_cache *cache; /* may be NULL: no de-duplication */
+	const struct conf *conf;  /* may be NULL: English, no IRC hint */
 };
 
 /*
@@ -103,11 +105,22 @@ struct hook_event {
 	bool is_private;
 	bool from_bot;
 	bool slash; /* a slash command: addressed */
-	int kind;   /* platform-specific subtype */
+	/* The answer can reach this sender alone (ephemeral, a DM). */
+	bool private_ok;
+	int kind; /* platform-specific subtype */
 	void *doc;
 	void (*doc_free)(void *);
 	char *owned[4]; /* strings the event owns (freed) */
 };
+
+/*
+ * Where ev has no private path (ev->private_ok false), removes every
+ * REPLY_PRIVATE reply from rs and, when there was one, adds a public
+ * reply saying how to reach the bot privately, in the channel's
+ * language.  Returns the number of replies withheld.
+ */
+int hook_withhold_private(
+    const struct hook_ctx *, const struct hook_event *, struct replies *rs);
 
 /* Markdown dialects of rendered replies. */
 enum hook_dialect { HOOK_MARKDOWN, HOOK_SLACK_MRKDWN };
@@ -196,6 +209,7 @@ struct hook_platform {
 	    struct hook_event *, struct hook_response *);
 	void (*render)(const struct hook_ctx *, const struct hook_event *,
 	    const struct replies *, struct hook_response *);
+	bool slash_commands; /* people can reach the bot by a slash command */
 };
 
 /* Sets resp to 200 with body (taken; NULL for an empty body). */

@@ -301,7 +301,8 @@ http_on_request(
 	req.header = http_header;
 	req.header_arg = c;
 	req.now = (int64_t)time(NULL);
-	ctx = (struct hook_ctx){p, h->conf->nick, h->handler, h->arg, h->cache};
+	ctx = (struct hook_ctx){
+	    p, h->conf->nick, h->handler, h->arg, h->cache, h->conf};
 	hook_handle(&ctx, &req, &resp);
 	snprintf(labels, sizeof(labels), "route=\"%s\"", p->section);
 	if (resp.verify_failed)

@@ -28,6 +28,12 @@ struct message {
 	bool is_staff;  /* sent from a staff channel or route */
 	bool is_admin;  /* sender authenticated as an admin */
 	bool addressed; /* "intakebot: ..." or a slash command */
+	/*
+	 * No way to answer this sender alone (an outgoing webhook without
+	 * bot credentials): the adapter withholds every REPLY_PRIVATE and
+	 * says instead how to reach the bot privately.
+	 */
+	bool no_private;
 };
 
 enum reply_to {

@@ -61,7 +61,8 @@ run(const char *kind, const char *method, const char *ctype, const char *body,
 
 	pl.section = (char *)kind;
 	pl.kind = (char *)kind;
-	ctx = (struct hook_ctx){&pl, "intakebot", fake_handler, NULL, NULL};
+	ctx =
+	    (struct hook_ctx){&pl, "intakebot", fake_handler, NULL, NULL, NULL};
 	memset(&req, 0, sizeof(req));
 	req.method = method;
 	req.content_type = ctype;
@@ -122,6 +123,18 @@ test_mattermost(void **state)
 	        &r),
 	    200);
 	assert_non_null(strstr(r.body, "\"ephemeral\""));
+	assert_non_null(strstr(r.body, "**ok**"));
+	free(r.body);
+	/* An outgoing webhook has no private path: withheld, a hint. */
+	assert_int_equal(
+	    run("mattermost", "POST", "application/x-www-form-urlencoded",
+	        "token=tok1&text=%21a&channel_name=town&user_name=b&post_id=w",
+	        NULL, NULL, &r),
+	    200);
+	assert_true(last.no_private);
+	assert_null(strstr(r.body, "**ok**"));
+	assert_non_null(strstr(r.body, "only in private"));
+	assert_non_null(strstr(r.body, "slash command"));
 	free(r.body);
 	/* Control characters never reach the router. */
 	answer_to = REPLY_HERE;
@@ -205,7 +218,21 @@ test_rocketchat(void **state)
 	        NULL, NULL, &r),
 	    200);
 	assert_int_equal(handled, 1);
-	assert_string_equal(r.body, "{\"text\":\"**ok**\"}");
+	assert_false(last.no_private);
+	/* A private answer is addressed to the asker: a direct message. */
+	assert_string_equal(
+	    r.body, "{\"text\":\"**ok**\",\"channel\":\"@jo\"}");
+	free(r.body);
+	/* A name that cannot be addressed: withheld, and a hint instead. */
+	assert_int_equal(
+	    run("rocketchat", "POST", "application/json",
+	        "{\"token\":\"rt\",\"user_name\":\"j o\",\"text\":\"!a\"}",
+	        NULL, NULL, &r),
+	    200);
+	assert_true(last.no_private);
+	assert_null(strstr(r.body, "**ok**"));
+	assert_null(strstr(r.body, "channel"));
+	assert_non_null(strstr(r.body, "only in private"));
 	free(r.body);
 	/* Our own name, and bots, are never answered. */
 	assert_int_equal(run("rocketchat", "POST", "application/json",
