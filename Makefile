@@ -35,13 +35,13 @@ OPTFLAGS ?= -O2 -g
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
-ALL_CFLAGS  = $(CSTD) $(WARN) $(WERROR) $(OPTFLAGS) $(SAN) -MMD -MP \
+ALL_CFLAGS  = $(CSTD) -Isrc $(WARN) $(WERROR) $(OPTFLAGS) $(SAN) -MMD -MP \
               -DINTAKEBOT_VERSION=\"$(VERSION)\" $(PKG_CFLAGS) $(IRC_CFLAGS) \
               $(CPPFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SAN) $(LDFLAGS)
 ALL_LIBS    = $(PKG_LIBS) $(IRC_LIBS) $(LDLIBS)
 
-SRCS     = $(wildcard src/*.c)
+SRCS     = $(wildcard src/*.c src/platform/*.c)
 OBJS     = $(SRCS:src/%.c=$(BUILD)/obj/%.o)
 LIB_OBJS = $(filter-out $(BUILD)/obj/main.o,$(OBJS))
 LIB      = $(BUILD)/libintakebot.a
@@ -129,10 +129,10 @@ lint:
 	mandoc -Tlint -Wwarning $(MANPAGES)
 
 format:
-	clang-format -i src/*.c src/*.h tests/unit/*.c
+	clang-format -i src/*.c src/*.h src/platform/*.c tests/unit/*.c
 
 format-check:
-	clang-format --dry-run -Werror src/*.c src/*.h
+	clang-format --dry-run -Werror src/*.c src/*.h src/platform/*.c
 
 install: $(BIN)
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \

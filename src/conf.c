@@ -20,6 +20,7 @@
 #include "conf.h"
 #include "crypto.h"
 #include "log.h"
+#include "platform.h"
 #include "text.h"
 #include "xmalloc.h"
 
@@ -127,15 +128,6 @@ static const struct conf_key conf_platform_keys[] = {
 };
 
 #define NKEYS(t) (sizeof(t) / sizeof((t)[0]))
-
-static const char *conf_platform_kinds[] = {
-    "mattermost",
-    "slack",
-    "rocketchat",
-    "teams",
-    "discord",
-    "googlechat",
-};
 
 /* Sections with no keys of their own that switch an adapter on. */
 static const char *conf_sections[] = {"bot", "irc", "http", "consult"};
@@ -352,35 +344,13 @@ conf_platform_find(struct conf *c, const char *section)
 	return NULL;
 }
 
-static bool
-conf_is_platform_section(const char *s, const char **kind)
-{
-	size_t i;
-
-	for (i = 0; i < NKEYS(conf_platform_kinds); i++) {
-		if (strcmp(s, conf_platform_kinds[i]) == 0) {
-			*kind = conf_platform_kinds[i];
-			return true;
-		}
-	}
-	if (strncmp(s, "webhook.", 8) == 0 && s[8] != '\0') {
-		for (i = 8; s[i] != '\0'; i++)
-			if (!isalnum((unsigned char)s[i]) && s[i] != '-' &&
-			    s[i] != '_')
-				return false;
-		*kind = "webhook";
-		return true;
-	}
-	return false;
-}
-
 /* Called when a section is first seen (with a key or empty). */
 static int
 conf_open_section(struct conf_parse *cp, const char *section)
 {
 	struct conf *c = cp->c;
 	struct conf_platform *pl;
-	const char *kind;
+	const struct platform *kind;
 	size_t i, k;
 
 	if (strcmp(cp->cursec, section) == 0)
@@ -396,7 +366,7 @@ conf_open_section(struct conf_parse *cp, const char *section)
 			return 0;
 		}
 	}
-	if (conf_is_platform_section(section, &kind)) {
+	if ((kind = platform_for_section(section)) != NULL) {
 		if (conf_platform_find(c, section) != NULL)
 			return 0;
 		if (c->nplatforms == CONF_PLATFORMS_MAX) {
@@ -408,7 +378,7 @@ conf_open_section(struct conf_parse *cp, const char *section)
 		}
 		pl = &c->platforms[c->nplatforms++];
 		pl->section = xstrdup(section);
-		pl->kind = xstrdup(kind);
+		pl->kind = xstrdup(kind->name);
 		pl->line = cp->line;
 		for (k = 0; k < NKEYS(conf_platform_keys); k++)
 			conf_set_default(pl, &conf_platform_keys[k]);
@@ -520,13 +490,25 @@ conf_reader(char *str, int num, void *stream)
 	}
 }
 
-/* What an inbound route (path) needs for its kind: tokens or secrets. */
+/* What an inbound route (path) needs for its platform: tokens or secrets. */
 static void
 conf_validate_inbound(struct conf_parse *cp, const struct conf_platform *p)
 {
-	unsigned char key[32], *raw;
-	size_t rawlen = 0;
-	const char *k = p->kind;
+	static const struct {
+		unsigned need;
+		size_t off;
+		const char *key;
+	} needs[] = {
+	    {PLATFORM_NEEDS_TOKEN, P(token), "token"},
+	    {PLATFORM_NEEDS_SIGNING_SECRET, P(signing_secret),
+	        "signing_secret"},
+	    {PLATFORM_NEEDS_PUBLIC_KEY, P(public_key), "public_key"},
+	};
+	const struct platform *pf = platform_find(p->kind);
+	unsigned char key[32];
+	char why[160];
+	const char *v;
+	size_t i;
 
 	if (p->public_key[0] != '\0' &&
 	    crypto_hex_decode(p->public_key, key, sizeof(key)) == -1)
@@ -534,38 +516,25 @@ conf_validate_inbound(struct conf_parse *cp, const struct conf_platform *p)
 		    "[%s] public_key must be "
 		    "64 hex digits (the application's Ed25519 key)",
 		    p->section);
-	if (strcmp(k, "teams") == 0 && p->signing_secret[0] != '\0') {
-		raw = crypto_base64_decode(
-		    p->signing_secret, strlen(p->signing_secret), &rawlen);
-		if (raw == NULL || rawlen < 16)
-			diag_add(cp->d, cp->file, p->line,
-			    "[%s] "
-			    "signing_secret must be the base64 security token "
-			    "Teams showed",
-			    p->section);
-		free(raw);
-	}
+	if (pf->check_conf != NULL && pf->check_conf(p, why, sizeof(why)) == -1)
+		diag_add(cp->d, cp->file, p->line, "[%s] %s", p->section, why);
 	if (p->path[0] == '\0')
 		return;
-	if (strcmp(k, "googlechat") == 0 || strcmp(k, "webhook") == 0)
+	if (pf->verify == NULL) {
 		diag_add(cp->d, cp->file, p->line,
 		    "[%s] cannot receive "
 		    "requests: remove path",
 		    p->section);
-	else if ((strcmp(k, "mattermost") == 0 ||
-	             strcmp(k, "rocketchat") == 0) &&
-	    p->token[0] == '\0')
-		diag_add(cp->d, cp->file, p->line, "[%s] path needs token",
-		    p->section);
-	else if ((strcmp(k, "slack") == 0 || strcmp(k, "teams") == 0) &&
-	    p->signing_secret[0] == '\0')
-		diag_add(cp->d, cp->file, p->line,
-		    "[%s] path needs "
-		    "signing_secret",
-		    p->section);
-	else if (strcmp(k, "discord") == 0 && p->public_key[0] == '\0')
-		diag_add(cp->d, cp->file, p->line, "[%s] path needs public_key",
-		    p->section);
+		return;
+	}
+	for (i = 0; i < sizeof(needs) / sizeof(needs[0]); i++) {
+		v = *(char *const *)((const char *)p + needs[i].off);
+		if ((pf->needs & needs[i].need) && v[0] == '\0') {
+			diag_add(cp->d, cp->file, p->line, "[%s] path needs %s",
+			    p->section, needs[i].key);
+			return;
+		}
+	}
 }
 
 static void

@@ -15,32 +15,17 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include <json-c/json.h>
-
 #include "buf.h"
 #include "conf.h"
 #include "crypto.h"
-#include "hook-discord.h"
-#include "hook-mattermost.h"
-#include "hook-rocketchat.h"
-#include "hook-slack.h"
-#include "hook-teams.h"
 #include "hook.h"
 #include "log.h"
+#include "platform.h"
 #include "text.h"
 #include "xmalloc.h"
 
 /* Caps on names copied into the neutral message. */
 #define HOOK_NAME_MAX 128
-#define HOOK_JSON_DEPTH 16
-
-static const struct hook_platform *const hook_platforms[] = {
-    &hook_mattermost,
-    &hook_slack,
-    &hook_rocketchat,
-    &hook_teams,
-    &hook_discord,
-};
 
 /* ---- The replay cache ---- */
 
@@ -142,15 +127,13 @@ hook_cache_put(struct hook_cache *c, char *key, const struct hook_response *r)
 
 /* ---- The pipeline ---- */
 
-static const struct hook_platform *
+/* The platform of kind when it takes requests, else NULL. */
+static const struct platform *
 hook_platform_find(const char *kind)
 {
-	size_t i;
+	const struct platform *p = platform_find(kind);
 
-	for (i = 0; i < sizeof(hook_platforms) / sizeof(hook_platforms[0]); i++)
-		if (strcmp(hook_platforms[i]->kind, kind) == 0)
-			return hook_platforms[i];
-	return NULL;
+	return p != NULL && p->verify != NULL ? p : NULL;
 }
 
 bool
@@ -273,7 +256,7 @@ int
 hook_handle(const struct hook_ctx *ctx, const struct hook_request *req,
     struct hook_response *resp)
 {
-	const struct hook_platform *p;
+	const struct platform *p;
 	struct hook_cache_entry *ce;
 	struct hook_event ev;
 	struct replies rs;
@@ -336,7 +319,7 @@ static char *
 hook_private_hint(const struct hook_ctx *ctx, const struct hook_event *ev)
 {
 	const struct conf *cf = ctx->conf;
-	const struct hook_platform *p = hook_platform_find(ctx->pl->kind);
+	const struct platform *p = hook_platform_find(ctx->pl->kind);
 	const char *lang = NULL, *chan;
 	struct buf b;
 	bool es, slash, irc;
@@ -427,46 +410,18 @@ hook_replies_count(const struct replies *rs, enum reply_to which)
 	return n;
 }
 
-/* Renders one reply body (without its link) in the dialect. */
+/* Renders one reply body or link in the platform's dialect. */
 static char *
-hook_render_one(const char *md, enum hook_dialect d)
+hook_render_one(const char *md, const struct platform *p)
 {
 	char *safe, *out;
 
 	safe = text_neutralize_mentions(md);
-	if (d == HOOK_SLACK_MRKDWN) {
-		out = text_render_slack(safe);
-		free(safe);
-		/* Rendering must not have built a new <!channel>. */
-		safe = text_neutralize_mentions(out);
-		free(out);
+	if (p->dialect == PLATFORM_MARKDOWN)
 		return safe;
-	}
-	return safe;
-}
-
-static char *
-hook_render_link(const char *link, enum hook_dialect d)
-{
-	struct buf b;
-	char *out, *safe;
-	size_t i;
-
-	if (d != HOOK_SLACK_MRKDWN)
-		return xstrdup(link);
-	/* Slack: a bare URL links itself once & < > are escaped. */
-	buf_init(&b, 0);
-	for (i = 0; link[i] != '\0'; i++) {
-		if (link[i] == '&')
-			buf_addstr(&b, "&amp;");
-		else if (link[i] == '<')
-			buf_addstr(&b, "&lt;");
-		else if (link[i] == '>')
-			buf_addstr(&b, "&gt;");
-		else
-			buf_add(&b, &link[i], 1);
-	}
-	out = buf_take(&b);
+	out = platform_render(p, safe);
+	free(safe);
+	/* Rendering must not have built a new <!channel>. */
 	safe = text_neutralize_mentions(out);
 	free(out);
 	return safe;
@@ -474,7 +429,7 @@ hook_render_link(const char *link, enum hook_dialect d)
 
 char *
 hook_render_text(const struct replies *rs, enum reply_to which, bool all,
-    enum hook_dialect d, size_t max)
+    const struct platform *p, size_t max)
 {
 	static const char ell[] = "\xe2\x80\xa6"; /* U+2026 */
 	const struct reply *r;
@@ -489,13 +444,14 @@ hook_render_text(const struct replies *rs, enum reply_to which, bool all,
 		if (!all && r->to != which)
 			continue;
 		any = true;
-		one = hook_render_one(r->text != NULL ? r->text : "", d);
+		one = hook_render_one(r->text != NULL ? r->text : "", p);
 		if (body.len > 0)
 			buf_addstr(&body, "\n\n");
 		buf_addstr(&body, one);
 		free(one);
 		if (r->link != NULL && r->link[0] != '\0') {
-			one = hook_render_link(r->link, d);
+			/* A bare URL renders as itself, escaped. */
+			one = hook_render_one(r->link, p);
 			/* A long body keeps its link: links are cut last. */
 			if (r->next == NULL || r->is_long) {
 				buf_addstr(&links, links.len > 0 ? "\n" : "");
@@ -506,6 +462,9 @@ hook_render_text(const struct replies *rs, enum reply_to which, bool all,
 			free(one);
 		}
 	}
+	if (max == 0)
+		max =
+		    p->lim.reply_max > 0 ? p->lim.reply_max : p->lim.max_chars;
 	if (!any) {
 		buf_reset(&body);
 		buf_reset(&links);
@@ -677,90 +636,6 @@ hook_form_doc_free(void *p)
 		hook_form_free(p);
 		free(p);
 	}
-}
-
-struct json_object *
-hook_json_parse(const char *s, size_t len)
-{
-	struct json_tokener *tok;
-	struct json_object *o;
-	size_t off;
-
-	if (len > 0x7fffffff)
-		return NULL;
-	if ((tok = json_tokener_new_ex(HOOK_JSON_DEPTH)) == NULL)
-		return NULL;
-	o = json_tokener_parse_ex(tok, s, (int)len);
-	if (o == NULL || json_tokener_get_error(tok) != json_tokener_success) {
-		json_object_put(o);
-		json_tokener_free(tok);
-		return NULL;
-	}
-	/* Nothing but white space may follow the document. */
-	for (off = json_tokener_get_parse_end(tok); off < len; off++) {
-		if (!isspace((unsigned char)s[off])) {
-			json_object_put(o);
-			o = NULL;
-			break;
-		}
-	}
-	json_tokener_free(tok);
-	return o;
-}
-
-void
-hook_json_doc_free(void *p)
-{
-	json_object_put(p);
-}
-
-const char *
-hook_json_str(struct json_object *o, const char *key, size_t *len)
-{
-	struct json_object *v;
-
-	if (o == NULL || !json_object_is_type(o, json_type_object) ||
-	    !json_object_object_get_ex(o, key, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return NULL;
-	if (len != NULL)
-		*len = (size_t)json_object_get_string_len(v);
-	return json_object_get_string(v);
-}
-
-struct json_object *
-hook_json_obj(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (o == NULL || !json_object_is_type(o, json_type_object) ||
-	    !json_object_object_get_ex(o, key, &v) ||
-	    !json_object_is_type(v, json_type_object))
-		return NULL;
-	return v;
-}
-
-bool
-hook_json_true(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (o == NULL || !json_object_is_type(o, json_type_object) ||
-	    !json_object_object_get_ex(o, key, &v))
-		return false;
-	return json_object_is_type(v, json_type_boolean) &&
-	    json_object_get_boolean(v);
-}
-
-char *
-hook_json_take(struct json_object *o)
-{
-	char *s;
-
-	s = xstrdup(json_object_to_json_string_ext(
-	    o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
-	return s;
 }
 
 bool

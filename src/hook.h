@@ -1,9 +1,9 @@
 /*
  * Inbound webhooks, the part every platform shares.  http.c reads a
  * request with its raw body into a struct hook_request and calls
- * hook_handle with the route's platform section; the platform's module
- * (hook-mattermost.c, hook-slack.c, hook-rocketchat.c, hook-teams.c,
- * hook-discord.c) verifies the request over the raw bytes, then parses it
+ * hook_handle with the route's platform section; the platform's
+ * descriptor (src/platform/<name>.c) verifies the request over the raw
+ * bytes, then parses it
  * into a struct hook_event; this module drops bots and the bot itself,
  * replays the answer to a retried event, builds the neutral message,
  * calls the handler, and has the platform render the replies as its JSON.
@@ -20,7 +20,7 @@
 
 struct conf;
 struct conf_platform;
-struct json_object;
+struct platform;
 
 /* Slack and Discord refuse signatures older or newer than this. */
 #define HOOK_WINDOW_SECONDS 300
@@ -72,7 +72,7 @@ struct hook_ctx {
 int hook_handle(const struct hook_ctx *, const struct hook_request *,
     struct hook_response *resp);
 
-/* True when pl's kind can receive requests (has a hook module). */
+/* True when pl's kind can receive requests (has an inbound handler). */
 bool hook_kind_inbound(const char *kind);
 
 /* Sets resp to a refusal: status, reason, no body. */
@@ -122,18 +122,16 @@ struct hook_event {
 int hook_withhold_private(
     const struct hook_ctx *, const struct hook_event *, struct replies *rs);
 
-/* Markdown dialects of rendered replies. */
-enum hook_dialect { HOOK_MARKDOWN, HOOK_SLACK_MRKDWN };
-
 /*
  * Renders the replies with to == which (or every reply when all) as one
- * text: mass mentions neutralised, dialect applied, each reply's link on
- * its own line last, joined by blank lines and cut at a code point
- * boundary to at most max bytes (the links kept).  Returns a new string
- * (caller frees), or NULL when no reply matched.
+ * text in the platform's dialect: mass mentions neutralised, each reply's
+ * link on its own line last, joined by blank lines and cut at a code
+ * point boundary to at most max bytes (0: the platform's answer limit),
+ * the links kept.  Returns a new string (caller frees), or NULL when no
+ * reply matched.
  */
 char *hook_render_text(const struct replies *, enum reply_to which, bool all,
-    enum hook_dialect, size_t max);
+    const struct platform *, size_t max);
 /* Counts the replies with to == which. */
 int hook_replies_count(const struct replies *, enum reply_to which);
 
@@ -164,21 +162,6 @@ struct hook_form *hook_form_new(const char *s, size_t len);
 void hook_form_doc_free(void *);
 
 /*
- * Parses a JSON document (depth-limited) that must fill len bytes;
- * returns a new object (json_object_put it) or NULL.
- */
-struct json_object *hook_json_parse(const char *s, size_t len);
-void hook_json_doc_free(void *);
-/* The string at key in o (borrowed), NULL when absent or not a string. */
-const char *hook_json_str(struct json_object *o, const char *key, size_t *len);
-/* The object at key in o, NULL when absent or not an object. */
-struct json_object *hook_json_obj(struct json_object *o, const char *key);
-/* The boolean at key: true only for JSON true. */
-bool hook_json_true(struct json_object *o, const char *key);
-/* Serialises o compactly into a new string (caller frees) and puts o. */
-char *hook_json_take(struct json_object *o);
-
-/*
  * True when value (vlen bytes) equals one of the comma separated tokens
  * in list; every token is compared in constant time.
  */
@@ -192,25 +175,15 @@ bool hook_token_match(const char *list, const char *value, size_t vlen);
 char *hook_html_to_text(const char *s, size_t len, bool strip_tags);
 
 /*
- * A platform module: verify checks the content type and authentication
- * over the raw body (0, or -1 with resp refused: 415, 401, 403); when it
- * had to parse the body to find the credentials (a token field), it may
- * leave that document in ev->doc (with doc_free) for parse to reuse, so a
- * body is parsed once, and only handed on once authenticated.  parse
- * fills ev (0), answers by itself (1, resp filled: a ping), or refuses
- * a malformed body (-1, resp refused: 400); render writes the replies
- * (possibly none) into resp as the platform's JSON.
+ * A platform's verify checks the content type and authentication over
+ * the raw body (0, or -1 with resp refused: 415, 401, 403); when it had
+ * to parse the body to find the credentials (a token field), it may leave
+ * that document in ev->doc (with doc_free) for parse to reuse, so a body
+ * is parsed once, and only handed on once authenticated.  parse fills ev
+ * (0), answers by itself (1, resp filled: a ping), or refuses a malformed
+ * body (-1, resp refused: 400); render writes the replies (possibly none)
+ * into resp as the platform's JSON.  See platform.h.
  */
-struct hook_platform {
-	const char *kind;
-	int (*verify)(const struct hook_ctx *, const struct hook_request *,
-	    struct hook_event *, struct hook_response *);
-	int (*parse)(const struct hook_ctx *, const struct hook_request *,
-	    struct hook_event *, struct hook_response *);
-	void (*render)(const struct hook_ctx *, const struct hook_event *,
-	    const struct replies *, struct hook_response *);
-	bool slash_commands; /* people can reach the bot by a slash command */
-};
 
 /* Sets resp to 200 with body (taken; NULL for an empty body). */
 void hook_respond(struct hook_response *, char *body);

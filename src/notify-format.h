@@ -1,7 +1,7 @@
 /*
- * The pure half of the staff poster: what each platform's incoming
- * webhook wants to receive and what its answers mean.  Payload JSON and
- * splitting at the platform's length limit, the verdict on a response
+ * The pure half of the staff poster: what a platform's incoming webhook
+ * wants to receive and what its answers mean, from its descriptor.  Payload
+ * JSON and splitting at the platform's length limit, the verdict on a response
  * (delivered, try again, give up; errors hidden in a 200 body included),
  * Retry-After in seconds or as an HTTP date, Discord's retry_after, and
  * the redaction of webhook URLs (which carry their tokens) for logs.
@@ -14,32 +14,10 @@
 #include <stddef.h>
 #include <time.h>
 
-enum notify_kind {
-	NOTIFY_KIND_MATTERMOST,
-	NOTIFY_KIND_SLACK,
-	NOTIFY_KIND_ROCKETCHAT,
-	NOTIFY_KIND_TEAMS,
-	NOTIFY_KIND_DISCORD,
-	NOTIFY_KIND_GOOGLECHAT,
-	NOTIFY_KIND_WEBHOOK, /* [webhook.NAME]: generic JSON */
-	NOTIFY_KIND_COUNT
-};
-
-/* A platform's limits and posting defaults. */
-struct notify_format_limits {
-	size_t max_chars;   /* code points of text per post, 0: none */
-	size_t max_payload; /* bytes of JSON per post, 0: none */
-	int rate_per_min;   /* default posts per minute */
-	int burst;          /* posts allowed back to back */
-};
+#include "platform.h"
 
 /* At most this many posts per item; the rest is cut with a marker. */
 #define NOTIFY_FORMAT_PARTS_MAX 16
-
-/* Maps a conf_platform kind ("slack", "webhook") to *out; 0 or -1. */
-int notify_format_kind(const char *kind, enum notify_kind *out);
-const char *notify_format_kind_name(enum notify_kind);
-const struct notify_format_limits *notify_format_limits(enum notify_kind);
 
 /*
  * Turns neutral Markdown text into the JSON bodies to POST, in order:
@@ -49,20 +27,14 @@ const struct notify_format_limits *notify_format_limits(enum notify_kind);
  * to an array of strings; the caller frees it with notify_format_free.
  */
 size_t notify_format_payloads(
-    enum notify_kind, const char *text, char ***parts);
+    const struct platform *, const char *text, char ***parts);
 void notify_format_free(char **parts, size_t n);
 
 /*
- * The URL actually posted to: Discord gets wait=true so that errors come
- * back instead of a blind 204.  Returns a new string (caller frees).
+ * The URL actually posted to (Discord gets wait=true so that errors come
+ * back instead of a blind 204).  Returns a new string (caller frees).
  */
-char *notify_format_url(enum notify_kind, const char *url);
-
-enum notify_verdict {
-	NOTIFY_VERDICT_OK,    /* delivered */
-	NOTIFY_VERDICT_RETRY, /* transient: try again later */
-	NOTIFY_VERDICT_FAIL   /* permanent: do not retry */
-};
+char *notify_format_url(const struct platform *, const char *url);
 
 /*
  * Judges an HTTP answer (status, body of len bytes, the Retry-After
@@ -72,7 +44,7 @@ enum notify_verdict {
  * that is safe to log: status and the platform's error code, never the
  * body itself.
  */
-enum notify_verdict notify_format_classify(enum notify_kind, long status,
+enum notify_verdict notify_format_classify(const struct platform *, long status,
     const char *body, size_t len, const char *retry_after, time_t now,
     long *wait_ms, char *why, size_t whylen);
 

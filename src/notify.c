@@ -60,7 +60,7 @@ struct notify_dest {
 	struct notify *n;
 	char *name;       /* section name */
 	char labels[160]; /* destination="name" */
-	enum notify_kind kind;
+	const struct platform *platform;
 	char *url;      /* as posted; secret */
 	char *redacted; /* scheme://host/… for logs */
 	long timeout_ms;
@@ -347,7 +347,7 @@ notify_dest_send(struct notify_dest *d)
 
 	if (it->parts == NULL) {
 		it->nparts =
-		    notify_format_payloads(d->kind, it->text, &it->parts);
+		    notify_format_payloads(d->platform, it->text, &it->parts);
 		free(it->text);
 		it->text = NULL;
 	}
@@ -479,7 +479,7 @@ notify_dest_done(struct notify_dest *d, CURLcode rc)
 			snprintf(
 			    why, sizeof(why), "%s", curl_easy_strerror(rc));
 	} else
-		v = notify_format_classify(d->kind, status, d->body.data,
+		v = notify_format_classify(d->platform, status, d->body.data,
 		    d->body.len, d->retry_after[0] ? d->retry_after : NULL,
 		    time(NULL), &wait_ms, why, sizeof(why));
 	if (log_debug_enabled() && v != NOTIFY_VERDICT_OK && d->body.len > 0)
@@ -617,14 +617,13 @@ notify_src_process(void *arg, fd_set *rd, fd_set *wr)
 static void
 notify_dest_configure(struct notify_dest *d, const struct conf_platform *p)
 {
-	const struct notify_format_limits *lim;
+	const struct platform_limits *lim = &d->platform->lim;
 	int rate;
 
 	free(d->url);
 	free(d->redacted);
-	d->url = notify_format_url(d->kind, p->staff_webhook_url);
+	d->url = notify_format_url(d->platform, p->staff_webhook_url);
 	d->redacted = notify_format_redact(p->staff_webhook_url);
-	lim = notify_format_limits(d->kind);
 	rate = p->rate_per_min > 0 ? p->rate_per_min : lim->rate_per_min;
 	d->per_ms = (double)rate / 60000.0;
 	d->burst = lim->burst < rate ? lim->burst : rate;
@@ -638,15 +637,15 @@ notify_dest_configure(struct notify_dest *d, const struct conf_platform *p)
 }
 
 static struct notify_dest *
-notify_dest_new(
-    struct notify *n, const struct conf_platform *p, enum notify_kind kind)
+notify_dest_new(struct notify *n, const struct conf_platform *p,
+    const struct platform *platform)
 {
 	struct notify_dest *d;
 
 	d = xcalloc(1, sizeof(*d));
 	d->n = n;
 	d->name = xstrdup(p->section);
-	d->kind = kind;
+	d->platform = platform;
 	snprintf(
 	    d->labels, sizeof(d->labels), "destination=\"%s\"", p->section);
 	buf_init(&d->body, NOTIFY_BODY_MAX);
@@ -661,8 +660,8 @@ void
 notify_set_conf(struct notify *n, const struct conf *c)
 {
 	const struct conf_platform *p;
+	const struct platform *platform;
 	struct notify_dest *d;
-	enum notify_kind kind;
 	size_t i, j;
 
 	for (i = 0; i < n->ndests; i++)
@@ -672,7 +671,8 @@ notify_set_conf(struct notify *n, const struct conf *c)
 		if (p->staff_webhook_url == NULL ||
 		    p->staff_webhook_url[0] == '\0')
 			continue;
-		if (notify_format_kind(p->kind, &kind) == -1) {
+		if ((platform = platform_find(p->kind)) == NULL ||
+		    platform->payload == NULL) {
 			log_warnx("[%s]: unknown platform kind %s", p->section,
 			    p->kind);
 			continue;
@@ -683,7 +683,8 @@ notify_set_conf(struct notify *n, const struct conf *c)
 		} else {
 			n->dests = xreallocarray(
 			    n->dests, n->ndests + 1, sizeof(*n->dests));
-			d = n->dests[n->ndests++] = notify_dest_new(n, p, kind);
+			d = n->dests[n->ndests++] =
+			    notify_dest_new(n, p, platform);
 		}
 		d->seen = true;
 	}

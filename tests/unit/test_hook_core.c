@@ -14,6 +14,7 @@
 
 #include "conf.h"
 #include "hook.h"
+#include "platform.h"
 
 static void
 test_form(void **state)
@@ -57,26 +58,6 @@ test_form_cap(void **state)
 	assert_int_equal(f.n, HOOK_FORM_MAX);
 	assert_string_equal(hook_form_get(&f, "x", NULL), "");
 	hook_form_free(&f);
-}
-
-static void
-test_json(void **state)
-{
-	struct json_object *o;
-	char deep[64];
-
-	(void)state;
-	o = hook_json_parse("{\"a\":\"x\",\"b\":true} \n", 20);
-	assert_non_null(o);
-	assert_string_equal(hook_json_str(o, "a", NULL), "x");
-	assert_null(hook_json_str(o, "b", NULL));
-	assert_true(hook_json_true(o, "b"));
-	assert_false(hook_json_true(o, "a"));
-	hook_json_doc_free(o);
-	assert_null(hook_json_parse("{\"a\":1} x", 9));
-	assert_null(hook_json_parse("{\"a\":", 5));
-	memset(deep, '[', 40);
-	assert_null(hook_json_parse(deep, 40));
 }
 
 static void
@@ -140,20 +121,22 @@ test_render(void **state)
 	replies_init(&rs);
 	replies_add(&rs, REPLY_HERE, "**Hi** @channel and <!here>",
 	    "https://x.example/a?b=1&c=2");
-	s = hook_render_text(&rs, REPLY_HERE, false, HOOK_MARKDOWN, 1000);
+	s = hook_render_text(
+	    &rs, REPLY_HERE, false, platform_find("mattermost"), 1000);
 	assert_non_null(strstr(s, "**Hi**"));
 	assert_null(strstr(s, "@channel"));
 	assert_null(strstr(s, "<!here>"));
 	assert_non_null(strstr(s, "\nhttps://x.example/a?b=1&c=2"));
 	free(s);
-	s = hook_render_text(&rs, REPLY_HERE, false, HOOK_SLACK_MRKDWN, 1000);
+	s = hook_render_text(
+	    &rs, REPLY_HERE, false, platform_find("slack"), 1000);
 	assert_non_null(strstr(s, "*Hi*"));
 	assert_null(strstr(s, "**"));
 	assert_null(strstr(s, "<!here>"));
 	assert_non_null(strstr(s, "https://x.example/a?b=1&amp;c=2"));
 	free(s);
-	assert_null(
-	    hook_render_text(&rs, REPLY_PRIVATE, false, HOOK_MARKDOWN, 1000));
+	assert_null(hook_render_text(
+	    &rs, REPLY_PRIVATE, false, platform_find("mattermost"), 1000));
 	assert_int_equal(hook_replies_count(&rs, REPLY_HERE), 1);
 	replies_reset(&rs);
 
@@ -168,7 +151,8 @@ test_render(void **state)
 		r = replies_add(&rs, REPLY_PRIVATE, big, "https://l.example");
 		r->is_long = true;
 	}
-	s = hook_render_text(&rs, REPLY_PRIVATE, false, HOOK_MARKDOWN, 120);
+	s = hook_render_text(
+	    &rs, REPLY_PRIVATE, false, platform_find("mattermost"), 120);
 	assert_true(strlen(s) <= 120);
 	assert_non_null(strstr(s, "\xe2\x80\xa6\nhttps://l.example"));
 	free(s);
@@ -256,7 +240,6 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_form),
 	    cmocka_unit_test(test_form_cap),
-	    cmocka_unit_test(test_json),
 	    cmocka_unit_test(test_html),
 	    cmocka_unit_test(test_misc),
 	    cmocka_unit_test(test_render),

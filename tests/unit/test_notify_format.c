@@ -29,40 +29,38 @@ test_kinds(void **state)
 {
 	static const char *names[] = {"mattermost", "slack", "rocketchat",
 	    "teams", "discord", "googlechat", "webhook"};
-	enum notify_kind k;
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		assert_int_equal(notify_format_kind(names[i], &k), 0);
-		assert_string_equal(notify_format_kind_name(k), names[i]);
+		assert_non_null(platform_find(names[i]));
+		assert_string_equal(platform_find(names[i])->name, names[i]);
+		assert_non_null(platform_find(names[i])->payload);
 	}
-	assert_int_equal(notify_format_kind("irc", &k), -1);
-	assert_int_equal(notify_format_kind("", &k), -1);
-	assert_int_equal(
-	    notify_format_limits(NOTIFY_KIND_DISCORD)->max_chars, 2000);
+	assert_null(platform_find("irc"));
+	assert_null(platform_find(""));
+	assert_int_equal(platform_find("discord")->lim.max_chars, 2000);
 }
 
 static void
 test_payloads(void **state)
 {
 	static const struct {
-		enum notify_kind kind;
+		const char *kind;
 		const char *text;
 		const char *json;
 	} t[] = {
-	    {NOTIFY_KIND_MATTERMOST, "hello **x** [l](https://e.x/a)",
+	    {"mattermost", "hello **x** [l](https://e.x/a)",
 	        "{\"text\":\"hello **x** [l](https://e.x/a)\"}"},
-	    {NOTIFY_KIND_SLACK, "a **b** & [l](https://e.x/a) <x>",
+	    {"slack", "a **b** & [l](https://e.x/a) <x>",
 	        "{\"text\":\"a *b* &amp; <https://e.x/a|l> &lt;x&gt;\"}"},
-	    {NOTIFY_KIND_ROCKETCHAT, "r **b**", "{\"text\":\"r **b**\"}"},
-	    {NOTIFY_KIND_GOOGLECHAT, "g **b** [l](https://e.x)",
+	    {"rocketchat", "r **b**", "{\"text\":\"r **b**\"}"},
+	    {"googlechat", "g **b** [l](https://e.x)",
 	        "{\"text\":\"g b l <https://e.x>\"}"},
-	    {NOTIFY_KIND_DISCORD, "d",
+	    {"discord", "d",
 	        "{\"content\":\"d\",\"allowed_mentions\":{\"parse\":[]}}"},
-	    {NOTIFY_KIND_WEBHOOK, "w",
-	        "{\"text\":\"w\",\"source\":\"intakebot\"}"},
-	    {NOTIFY_KIND_TEAMS, "t **b**",
+	    {"webhook", "w", "{\"text\":\"w\",\"source\":\"intakebot\"}"},
+	    {"teams", "t **b**",
 	        "{\"type\":\"message\",\"attachments\":[{\"contentType\":"
 	        "\"application/vnd.microsoft.card.adaptive\",\"content\":{"
 	        "\"$schema\":\"http://adaptivecards.io/schemas/adaptive-"
@@ -70,27 +68,28 @@ test_payloads(void **state)
 	        "\"body\":[{\"type\":\"TextBlock\",\"text\":\"t **b**\","
 	        "\"wrap\":true}]}}]}"},
 	    /* Escaping: quotes, backslash, newline, U+2028. */
-	    {NOTIFY_KIND_MATTERMOST, "q\"\\\nx\xe2\x80\xa8y",
+	    {"mattermost", "q\"\\\nx\xe2\x80\xa8y",
 	        "{\"text\":\"q\\\"\\\\\\nx\\u2028y\"}"},
 	    /* Mass mentions broken with U+200B, whatever the platform. */
-	    {NOTIFY_KIND_MATTERMOST, "@channel @here hi",
+	    {"mattermost", "@channel @here hi",
 	        "{\"text\":\"@\xe2\x80\x8b"
 	        "channel @\xe2\x80\x8bhere hi\"}"},
-	    {NOTIFY_KIND_DISCORD, "@everyone",
+	    {"discord", "@everyone",
 	        "{\"content\":\"@\xe2\x80\x8b"
 	        "everyone\","
 	        "\"allowed_mentions\":{\"parse\":[]}}"},
-	    {NOTIFY_KIND_SLACK, "<!channel>",
+	    {"slack", "<!channel>",
 	        "{\"text\":\"&lt;\xe2\x80\x8b!channel&gt;\"}"},
 	    /* Nothing to say still says something. */
-	    {NOTIFY_KIND_MATTERMOST, "", "{\"text\":\"(empty)\"}"},
+	    {"mattermost", "", "{\"text\":\"(empty)\"}"},
 	};
 	char **parts;
 	size_t i, n;
 
 	(void)state;
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		n = notify_format_payloads(t[i].kind, t[i].text, &parts);
+		n = notify_format_payloads(
+		    platform_find(t[i].kind), t[i].text, &parts);
 		assert_int_equal(n, 1);
 		assert_string_equal(parts[0], t[i].json);
 		notify_format_free(parts, n);
@@ -112,7 +111,7 @@ test_split_discord(void **state)
 		text[i] = i % 10 == 9 ? ' ' : (char)('a' + i % 7);
 	text[4499] = 'z';
 	text[4500] = '\0';
-	n = notify_format_payloads(NOTIFY_KIND_DISCORD, text, &parts);
+	n = notify_format_payloads(platform_find("discord"), text, &parts);
 	assert_int_equal(n, 3);
 	for (i = 0; i < n; i++) {
 		assert_int_equal(strncmp(parts[i], prefix, strlen(prefix)), 0);
@@ -136,7 +135,7 @@ test_split_discord(void **state)
 	for (i = 0; i < 3000; i++)
 		memcpy(text + 2 * i, "\xc3\xa9", 2);
 	text[6000] = '\0';
-	n = notify_format_payloads(NOTIFY_KIND_DISCORD, text, &parts);
+	n = notify_format_payloads(platform_find("discord"), text, &parts);
 	assert_int_equal(n, 2);
 	*strchr(parts[0] + strlen(prefix), '"') = '\0';
 	*strchr(parts[1] + strlen(prefix), '"') = '\0';
@@ -151,7 +150,7 @@ test_split_discord(void **state)
 	text[1500] = '\n';
 	text[1900] = ' ';
 	text[2600] = '\0';
-	n = notify_format_payloads(NOTIFY_KIND_DISCORD, text, &parts);
+	n = notify_format_payloads(platform_find("discord"), text, &parts);
 	assert_int_equal(n, 2);
 	p = strchr(parts[0] + strlen(prefix), '"');
 	assert_int_equal(p - parts[0] - strlen(prefix), 1500);
@@ -162,7 +161,7 @@ test_split_discord(void **state)
 	text = malloc(50001);
 	memset(text, 'y', 50000);
 	text[50000] = '\0';
-	n = notify_format_payloads(NOTIFY_KIND_DISCORD, text, &parts);
+	n = notify_format_payloads(platform_find("discord"), text, &parts);
 	assert_int_equal(n, NOTIFY_FORMAT_PARTS_MAX);
 	assert_non_null(strstr(parts[n - 1], "[truncated]"));
 	for (i = 0; i < n; i++)
@@ -175,9 +174,9 @@ test_split_discord(void **state)
 static void
 test_split_limits(void **state)
 {
-	static const enum notify_kind kinds[] = {NOTIFY_KIND_TEAMS,
-	    NOTIFY_KIND_GOOGLECHAT, NOTIFY_KIND_SLACK, NOTIFY_KIND_WEBHOOK};
-	const struct notify_format_limits *lim;
+	static const char *kinds[] = {
+	    "teams", "googlechat", "slack", "webhook"};
+	const struct platform_limits *lim;
 	char *text, **parts;
 	size_t i, k, n;
 
@@ -187,8 +186,9 @@ test_split_limits(void **state)
 		text[i] = "ab\"& <\n\\"[i % 8];
 	text[100000] = '\0';
 	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
-		lim = notify_format_limits(kinds[k]);
-		n = notify_format_payloads(kinds[k], text, &parts);
+		lim = &platform_find(kinds[k])->lim;
+		n = notify_format_payloads(
+		    platform_find(kinds[k]), text, &parts);
 		assert_true(n >= 2);
 		for (i = 0; i < n; i++) {
 			if (lim->max_payload > 0)
@@ -207,16 +207,15 @@ static void
 test_url(void **state)
 {
 	static const struct {
-		enum notify_kind kind;
+		const char *kind;
 		const char *in, *out;
 	} t[] = {
-	    {NOTIFY_KIND_DISCORD, "https://discord.com/api/webhooks/1/T",
+	    {"discord", "https://discord.com/api/webhooks/1/T",
 	        "https://discord.com/api/webhooks/1/T?wait=true"},
-	    {NOTIFY_KIND_DISCORD, "https://d.x/api/webhooks/1/T?thread_id=5",
+	    {"discord", "https://d.x/api/webhooks/1/T?thread_id=5",
 	        "https://d.x/api/webhooks/1/T?thread_id=5&wait=true"},
-	    {NOTIFY_KIND_DISCORD, "https://d.x/w?wait=false",
-	        "https://d.x/w?wait=false"},
-	    {NOTIFY_KIND_SLACK, "https://hooks.slack.com/services/T/B/X",
+	    {"discord", "https://d.x/w?wait=false", "https://d.x/w?wait=false"},
+	    {"slack", "https://hooks.slack.com/services/T/B/X",
 	        "https://hooks.slack.com/services/T/B/X"},
 	};
 	char *u;
@@ -224,7 +223,7 @@ test_url(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		u = notify_format_url(t[i].kind, t[i].in);
+		u = notify_format_url(platform_find(t[i].kind), t[i].in);
 		assert_string_equal(u, t[i].out);
 		free(u);
 	}
@@ -329,7 +328,7 @@ static void
 test_classify(void **state)
 {
 	static const struct {
-		enum notify_kind kind;
+		const char *kind;
 		long status;
 		const char *body;
 		const char *retry_after;
@@ -337,102 +336,95 @@ test_classify(void **state)
 		long wait;
 		const char *why; /* substring */
 	} t[] = {
-	    {NOTIFY_KIND_MATTERMOST, 200, "ok", NULL, NOTIFY_VERDICT_OK, -1,
-	        ""},
-	    {NOTIFY_KIND_MATTERMOST, 500,
+	    {"mattermost", 200, "ok", NULL, NOTIFY_VERDICT_OK, -1, ""},
+	    {"mattermost", 500,
 	        "{\"id\":\"app.x.app_error\","
 	        "\"message\":\"boom\"}",
 	        NULL, NOTIFY_VERDICT_RETRY, -1, "HTTP 500 (app.x.app_error)"},
-	    {NOTIFY_KIND_MATTERMOST, 400,
+	    {"mattermost", 400,
 	        "{\"id\":\"web.incoming_webhook."
 	        "text.app_error\"}",
 	        NULL, NOTIFY_VERDICT_FAIL, -1,
 	        "web.incoming_webhook.text.app_error"},
-	    {NOTIFY_KIND_MATTERMOST, 429, "limit exceeded", "3",
-	        NOTIFY_VERDICT_RETRY, 3000, "HTTP 429"},
-	    {NOTIFY_KIND_MATTERMOST, 503, "", "7", NOTIFY_VERDICT_RETRY, 7000,
+	    {"mattermost", 429, "limit exceeded", "3", NOTIFY_VERDICT_RETRY,
+	        3000, "HTTP 429"},
+	    {"mattermost", 503, "", "7", NOTIFY_VERDICT_RETRY, 7000,
 	        "HTTP 503"},
-	    {NOTIFY_KIND_MATTERMOST, 408, "", NULL, NOTIFY_VERDICT_RETRY, -1,
-	        "HTTP 408"},
-	    {NOTIFY_KIND_MATTERMOST, 404, "", NULL, NOTIFY_VERDICT_FAIL, -1,
-	        "HTTP 404"},
-	    {NOTIFY_KIND_MATTERMOST, 301, "", NULL, NOTIFY_VERDICT_FAIL, -1,
-	        "redirects"},
-	    {NOTIFY_KIND_SLACK, 200, "ok", NULL, NOTIFY_VERDICT_OK, -1, ""},
-	    {NOTIFY_KIND_SLACK, 200, "", NULL, NOTIFY_VERDICT_OK, -1, ""},
-	    {NOTIFY_KIND_SLACK, 200, "invalid_payload", NULL,
-	        NOTIFY_VERDICT_FAIL, -1, "error invalid_payload"},
-	    {NOTIFY_KIND_SLACK, 200, "rollup_error", NULL, NOTIFY_VERDICT_RETRY,
-	        -1, "rollup_error"},
-	    {NOTIFY_KIND_SLACK, 200, "<html>the posted text</html>", NULL,
+	    {"mattermost", 408, "", NULL, NOTIFY_VERDICT_RETRY, -1, "HTTP 408"},
+	    {"mattermost", 404, "", NULL, NOTIFY_VERDICT_FAIL, -1, "HTTP 404"},
+	    {"mattermost", 301, "", NULL, NOTIFY_VERDICT_FAIL, -1, "redirects"},
+	    {"slack", 200, "ok", NULL, NOTIFY_VERDICT_OK, -1, ""},
+	    {"slack", 200, "", NULL, NOTIFY_VERDICT_OK, -1, ""},
+	    {"slack", 200, "invalid_payload", NULL, NOTIFY_VERDICT_FAIL, -1,
+	        "error invalid_payload"},
+	    {"slack", 200, "rollup_error", NULL, NOTIFY_VERDICT_RETRY, -1,
+	        "rollup_error"},
+	    {"slack", 200, "<html>the posted text</html>", NULL,
 	        NOTIFY_VERDICT_FAIL, -1, "unexpected body"},
-	    {NOTIFY_KIND_SLACK, 404, "no_service", NULL, NOTIFY_VERDICT_FAIL,
-	        -1, "HTTP 404 (no_service)"},
-	    {NOTIFY_KIND_SLACK, 410, "channel_is_archived", NULL,
-	        NOTIFY_VERDICT_FAIL, -1, "channel_is_archived"},
-	    {NOTIFY_KIND_SLACK, 429, "rate limited", "30", NOTIFY_VERDICT_RETRY,
-	        30000, "HTTP 429"},
-	    {NOTIFY_KIND_ROCKETCHAT, 200, "{\"success\":true}", NULL,
-	        NOTIFY_VERDICT_OK, -1, ""},
-	    {NOTIFY_KIND_ROCKETCHAT, 200,
+	    {"slack", 404, "no_service", NULL, NOTIFY_VERDICT_FAIL, -1,
+	        "HTTP 404 (no_service)"},
+	    {"slack", 410, "channel_is_archived", NULL, NOTIFY_VERDICT_FAIL, -1,
+	        "channel_is_archived"},
+	    {"slack", 429, "rate limited", "30", NOTIFY_VERDICT_RETRY, 30000,
+	        "HTTP 429"},
+	    {"rocketchat", 200, "{\"success\":true}", NULL, NOTIFY_VERDICT_OK,
+	        -1, ""},
+	    {"rocketchat", 200,
 	        "{\"success\":false,\"error\":"
 	        "\"invalid-channel\"}",
 	        NULL, NOTIFY_VERDICT_FAIL, -1, "error invalid-channel"},
-	    {NOTIFY_KIND_ROCKETCHAT, 200,
+	    {"rocketchat", 200,
 	        "{\"success\":false,\"error\":"
 	        "\"error-too-many-requests\"}",
 	        NULL, NOTIFY_VERDICT_RETRY, -1, "too-many"},
-	    {NOTIFY_KIND_ROCKETCHAT, 503, "", NULL, NOTIFY_VERDICT_RETRY, -1,
-	        "HTTP 503"},
-	    {NOTIFY_KIND_TEAMS, 202, "", NULL, NOTIFY_VERDICT_OK, -1, ""},
-	    {NOTIFY_KIND_TEAMS, 200, "1", NULL, NOTIFY_VERDICT_OK, -1, ""},
-	    {NOTIFY_KIND_TEAMS, 200,
+	    {"rocketchat", 503, "", NULL, NOTIFY_VERDICT_RETRY, -1, "HTTP 503"},
+	    {"teams", 202, "", NULL, NOTIFY_VERDICT_OK, -1, ""},
+	    {"teams", 200, "1", NULL, NOTIFY_VERDICT_OK, -1, ""},
+	    {"teams", 200,
 	        "Webhook message delivery failed with "
 	        "error: Microsoft Teams endpoint returned HTTP error 429 "
 	        "with ContextId tcid=0",
 	        NULL, NOTIFY_VERDICT_RETRY, 10000, "Teams error 429"},
-	    {NOTIFY_KIND_TEAMS, 200,
+	    {"teams", 200,
 	        "Webhook message delivery failed with "
 	        "error: Microsoft Teams endpoint returned HTTP error 413 "
 	        "with ContextId tcid=0",
 	        NULL, NOTIFY_VERDICT_FAIL, -1, "Teams error 413"},
-	    {NOTIFY_KIND_TEAMS, 200,
+	    {"teams", 200,
 	        "Microsoft Teams endpoint returned "
 	        "HTTP error 502",
 	        NULL, NOTIFY_VERDICT_RETRY, -1, "Teams error 502"},
-	    {NOTIFY_KIND_TEAMS, 200, "Summary or Text is required.", NULL,
+	    {"teams", 200, "Summary or Text is required.", NULL,
 	        NOTIFY_VERDICT_FAIL, -1, "rejected"},
-	    {NOTIFY_KIND_TEAMS, 200, "Webhook message delivery failed", NULL,
+	    {"teams", 200, "Webhook message delivery failed", NULL,
 	        NOTIFY_VERDICT_RETRY, -1, "failure"},
-	    {NOTIFY_KIND_TEAMS, 400, "", NULL, NOTIFY_VERDICT_FAIL, -1,
-	        "HTTP 400"},
-	    {NOTIFY_KIND_DISCORD, 204, "", NULL, NOTIFY_VERDICT_OK, -1, ""},
-	    {NOTIFY_KIND_DISCORD, 200, "{\"id\":\"1\"}", NULL,
-	        NOTIFY_VERDICT_OK, -1, ""},
-	    {NOTIFY_KIND_DISCORD, 429,
+	    {"teams", 400, "", NULL, NOTIFY_VERDICT_FAIL, -1, "HTTP 400"},
+	    {"discord", 204, "", NULL, NOTIFY_VERDICT_OK, -1, ""},
+	    {"discord", 200, "{\"id\":\"1\"}", NULL, NOTIFY_VERDICT_OK, -1, ""},
+	    {"discord", 429,
 	        "{\"message\":\"You are being rate "
 	        "limited.\",\"retry_after\":64.57,\"global\":false}",
 	        "65", NOTIFY_VERDICT_RETRY, 64570, "HTTP 429"},
-	    {NOTIFY_KIND_DISCORD, 429, "{\"retry_after\":2}", NULL,
-	        NOTIFY_VERDICT_RETRY, 2000, "HTTP 429"},
-	    {NOTIFY_KIND_DISCORD, 404,
+	    {"discord", 429, "{\"retry_after\":2}", NULL, NOTIFY_VERDICT_RETRY,
+	        2000, "HTTP 429"},
+	    {"discord", 404,
 	        "{\"message\":\"Unknown Webhook\","
 	        "\"code\":10015}",
 	        NULL, NOTIFY_VERDICT_FAIL, -1, "Unknown Webhook"},
-	    {NOTIFY_KIND_DISCORD, 400, "{\"code\":50006}", NULL,
-	        NOTIFY_VERDICT_FAIL, -1, "code 50006"},
-	    {NOTIFY_KIND_GOOGLECHAT, 200, "{\"name\":\"spaces/A/messages/B\"}",
-	        NULL, NOTIFY_VERDICT_OK, -1, ""},
-	    {NOTIFY_KIND_GOOGLECHAT, 400,
+	    {"discord", 400, "{\"code\":50006}", NULL, NOTIFY_VERDICT_FAIL, -1,
+	        "code 50006"},
+	    {"googlechat", 200, "{\"name\":\"spaces/A/messages/B\"}", NULL,
+	        NOTIFY_VERDICT_OK, -1, ""},
+	    {"googlechat", 400,
 	        "{\"error\":{\"code\":400,"
 	        "\"message\":\"Invalid JSON payload: the posted text\","
 	        "\"status\":\"INVALID_ARGUMENT\"}}",
 	        NULL, NOTIFY_VERDICT_FAIL, -1, "INVALID_ARGUMENT"},
-	    {NOTIFY_KIND_WEBHOOK, 200, "anything at all", NULL,
-	        NOTIFY_VERDICT_OK, -1, ""},
-	    {NOTIFY_KIND_WEBHOOK, 500, "echo: the posted secret text", NULL,
+	    {"webhook", 200, "anything at all", NULL, NOTIFY_VERDICT_OK, -1,
+	        ""},
+	    {"webhook", 500, "echo: the posted secret text", NULL,
 	        NOTIFY_VERDICT_RETRY, -1, "HTTP 500"},
-	    {NOTIFY_KIND_WEBHOOK, 429, "", "Sun, 06 Nov 1994 08:50:07 GMT",
+	    {"webhook", 429, "", "Sun, 06 Nov 1994 08:50:07 GMT",
 	        NOTIFY_VERDICT_RETRY, 30000, "HTTP 429"},
 	};
 	const time_t now = 784111777;
@@ -444,9 +436,9 @@ test_classify(void **state)
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		why[0] = '\0';
 		assert_int_equal(
-		    notify_format_classify(t[i].kind, t[i].status, t[i].body,
-		        strlen(t[i].body), t[i].retry_after, now, &wait, why,
-		        sizeof(why)),
+		    notify_format_classify(platform_find(t[i].kind),
+		        t[i].status, t[i].body, strlen(t[i].body),
+		        t[i].retry_after, now, &wait, why, sizeof(why)),
 		    t[i].v);
 		assert_int_equal(wait, t[i].wait);
 		if (strstr(why, t[i].why) == NULL)

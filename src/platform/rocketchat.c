@@ -8,17 +8,17 @@
  */
 #define LOG_MODULE "rocketchat"
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <json-c/json.h>
 
 #include "conf.h"
-#include "hook-rocketchat.h"
+#include "platform.h"
 #include "log.h"
 #include "xmalloc.h"
 
-/* Message_MaxAllowedSize defaults to 5000 characters. */
-#define RC_TEXT_MAX 4900
+extern const struct platform platform_rocketchat;
 
 /* Rocket.Chat user names: letters, digits, '.', '_' and '-'. */
 #define RC_NAME_MAX 64
@@ -35,19 +35,6 @@ rc_name_ok(const char *s)
 	           "0123456789._-") == n;
 }
 
-static struct json_object *
-rc_parse_body(const struct hook_request *req)
-{
-	struct json_object *o;
-
-	if ((o = hook_json_parse(req->body, req->body_len)) != NULL &&
-	    !json_object_is_type(o, json_type_object)) {
-		json_object_put(o);
-		o = NULL;
-	}
-	return o;
-}
-
 static int
 rc_verify(const struct hook_ctx *ctx, const struct hook_request *req,
     struct hook_event *ev, struct hook_response *resp)
@@ -55,24 +42,17 @@ rc_verify(const struct hook_ctx *ctx, const struct hook_request *req,
 	struct json_object *o;
 	const char *tok;
 	size_t len = 0;
-	bool ok;
 
-	(void)ev;
 	if (hook_require_post(req, "application/json", resp) == -1)
 		return -1;
 	/* The token is inside the JSON: this much parsing comes first. */
-	if ((o = rc_parse_body(req)) == NULL) {
-		hook_refuse(resp, 400, "malformed body", false);
+	if ((o = platform_json_event(req, ev, resp)) == NULL)
 		return -1;
-	}
-	if ((tok = hook_json_str(o, "token", &len)) == NULL || len == 0) {
-		json_object_put(o);
+	if ((tok = platform_json_str(o, "token", &len)) == NULL || len == 0) {
 		hook_refuse(resp, 401, "no token", true);
 		return -1;
 	}
-	ok = hook_token_match(ctx->pl->token, tok, len);
-	json_object_put(o);
-	if (!ok) {
+	if (!hook_token_match(ctx->pl->token, tok, len)) {
 		hook_refuse(resp, 403, "wrong token", true);
 		return -1;
 	}
@@ -86,25 +66,22 @@ rc_parse(const struct hook_ctx *ctx, const struct hook_request *req,
 	struct json_object *o, *bot;
 
 	(void)ctx;
-	if ((o = rc_parse_body(req)) == NULL) {
-		hook_refuse(resp, 400, "malformed body", false);
+	/* Left by rc_verify. */
+	if ((o = platform_json_event(req, ev, resp)) == NULL)
 		return -1;
-	}
-	ev->doc = o;
-	ev->doc_free = hook_json_doc_free;
 	/* "bot" is false for people, true or an object for bots. */
 	if (json_object_object_get_ex(o, "bot", &bot) && bot != NULL &&
 	    !(json_object_is_type(bot, json_type_boolean) &&
 	        !json_object_get_boolean(bot)))
 		ev->from_bot = true;
-	ev->id = hook_json_str(o, "message_id", NULL);
-	ev->channel_id = hook_json_str(o, "channel_id", NULL);
-	ev->channel_name = hook_json_str(o, "channel_name", NULL);
-	ev->user_id = hook_json_str(o, "user_id", NULL);
-	ev->user_name = hook_json_str(o, "user_name", NULL);
-	ev->thread = hook_json_str(o, "tmid", NULL);
+	ev->id = platform_json_str(o, "message_id", NULL);
+	ev->channel_id = platform_json_str(o, "channel_id", NULL);
+	ev->channel_name = platform_json_str(o, "channel_name", NULL);
+	ev->user_id = platform_json_str(o, "user_id", NULL);
+	ev->user_name = platform_json_str(o, "user_name", NULL);
+	ev->thread = platform_json_str(o, "tmid", NULL);
 	ev->private_ok = rc_name_ok(ev->user_name);
-	ev->text = hook_json_str(o, "text", &ev->text_len);
+	ev->text = platform_json_str(o, "text", &ev->text_len);
 	if (ev->text == NULL) {
 		hook_refuse(resp, 400, "no text", false);
 		return -1;
@@ -124,8 +101,7 @@ rc_render(const struct hook_ctx *ctx, const struct hook_event *ev,
 		hook_respond(resp, NULL);
 		return;
 	}
-	text =
-	    hook_render_text(rs, REPLY_HERE, true, HOOK_MARKDOWN, RC_TEXT_MAX);
+	text = hook_render_text(rs, REPLY_HERE, true, &platform_rocketchat, 0);
 	o = json_object_new_object();
 	json_object_object_add(o, "text", json_object_new_string(text));
 	if (hook_replies_count(rs, REPLY_PRIVATE) > 0) {
@@ -139,13 +115,38 @@ rc_render(const struct hook_ctx *ctx, const struct hook_event *ev,
 		    o, "tmid", json_object_new_string(ev->thread));
 	free(text);
 	resp->nreplies = rs->count;
-	hook_respond(resp, hook_json_take(o));
+	hook_respond(resp, platform_json_take(o));
 }
 
-const struct hook_platform hook_rocketchat = {
-    "rocketchat",
-    rc_verify,
-    rc_parse,
-    rc_render,
-    false,
+/* A 200 may say {"success": false, "error": "..."}. */
+static enum notify_verdict
+rc_classify_2xx(long status, const char *body, size_t len, long *wait_ms,
+    char *why, size_t whylen)
+{
+	char tok[PLATFORM_TOKEN_MAX + 1] = "";
+
+	(void)wait_ms;
+	if (platform_json_body_bool(body, len, "success") != 0)
+		return NOTIFY_VERDICT_OK;
+	if (platform_json_error(body, len, tok, sizeof(tok)))
+		snprintf(why, whylen, "HTTP %ld, error %s", status, tok);
+	else
+		snprintf(why, whylen, "HTTP %ld, success false", status);
+	if (platform_icontains(tok, strlen(tok), "too-many") ||
+	    platform_icontains(tok, strlen(tok), "rate"))
+		return NOTIFY_VERDICT_RETRY;
+	return NOTIFY_VERDICT_FAIL;
+}
+
+const struct platform platform_rocketchat = {
+    .name = "rocketchat",
+    .needs = PLATFORM_NEEDS_TOKEN,
+    .verify = rc_verify,
+    .parse = rc_parse,
+    .render = rc_render,
+    .dialect = PLATFORM_MARKDOWN,
+    /* Message_MaxAllowedSize 5000; REST limiter 10 calls per minute. */
+    .lim = {.max_chars = 5000, .rate_per_min = 10, .burst = 1},
+    .payload = platform_payload_text,
+    .classify_2xx = rc_classify_2xx,
 };

@@ -16,11 +16,12 @@
 
 #include "conf.h"
 #include "crypto.h"
-#include "hook-discord.h"
+#include "platform.h"
 #include "log.h"
 #include "xmalloc.h"
 
-#define DISCORD_TEXT_MAX 2000 /* bytes: never more characters */
+extern const struct platform platform_discord;
+
 #define DISCORD_PING 1
 #define DISCORD_COMMAND 2
 #define DISCORD_AUTOCOMPLETE 4
@@ -84,7 +85,7 @@ discord_option_text(struct json_object *data, size_t *len)
 		    !json_object_is_type(v, json_type_string))
 			continue;
 		s = json_object_get_string(v);
-		name = hook_json_str(opt, "name", NULL);
+		name = platform_json_str(opt, "name", NULL);
 		if (name != NULL && strcmp(name, "text") == 0) {
 			*len = (size_t)json_object_get_string_len(v);
 			return s;
@@ -106,14 +107,8 @@ discord_parse(const struct hook_ctx *ctx, const struct hook_request *req,
 	int64_t t;
 
 	(void)ctx;
-	if ((o = hook_json_parse(req->body, req->body_len)) == NULL ||
-	    !json_object_is_type(o, json_type_object)) {
-		json_object_put(o);
-		hook_refuse(resp, 400, "malformed body", false);
+	if ((o = platform_json_event(req, ev, resp)) == NULL)
 		return -1;
-	}
-	ev->doc = o;
-	ev->doc_free = hook_json_doc_free;
 	if (!json_object_object_get_ex(o, "type", &type) ||
 	    !json_object_is_type(type, json_type_int)) {
 		hook_refuse(resp, 400, "not an interaction", false);
@@ -129,24 +124,25 @@ discord_parse(const struct hook_ctx *ctx, const struct hook_request *req,
 		    resp, xstrdup("{\"type\":8,\"data\":{\"choices\":[]}}"));
 		return 1;
 	}
-	if (t != DISCORD_COMMAND || (data = hook_json_obj(o, "data")) == NULL) {
+	if (t != DISCORD_COMMAND ||
+	    (data = platform_json_obj(o, "data")) == NULL) {
 		hook_refuse(resp, 400, "unsupported interaction", false);
 		return -1;
 	}
 	ev->slash = true;
 	ev->private_ok = true; /* flag 64 */
-	ev->id = hook_json_str(o, "id", NULL);
-	ev->team = hook_json_str(o, "guild_id", NULL);
+	ev->id = platform_json_str(o, "id", NULL);
+	ev->team = platform_json_str(o, "guild_id", NULL);
 	ev->is_private = ev->team == NULL;
-	ev->channel_id = hook_json_str(o, "channel_id", NULL);
-	if ((ch = hook_json_obj(o, "channel")) != NULL)
-		ev->channel_name = hook_json_str(ch, "name", NULL);
-	member = hook_json_obj(o, "member");
-	if ((user = hook_json_obj(member, "user")) == NULL)
-		user = hook_json_obj(o, "user");
-	ev->user_id = hook_json_str(user, "id", NULL);
-	ev->user_name = hook_json_str(user, "username", NULL);
-	ev->from_bot = hook_json_true(user, "bot");
+	ev->channel_id = platform_json_str(o, "channel_id", NULL);
+	if ((ch = platform_json_obj(o, "channel")) != NULL)
+		ev->channel_name = platform_json_str(ch, "name", NULL);
+	member = platform_json_obj(o, "member");
+	if ((user = platform_json_obj(member, "user")) == NULL)
+		user = platform_json_obj(o, "user");
+	ev->user_id = platform_json_str(user, "id", NULL);
+	ev->user_name = platform_json_str(user, "username", NULL);
+	ev->from_bot = platform_json_true(user, "bot");
 	ev->text = discord_option_text(data, &ev->text_len);
 	if (ev->text == NULL || ev->text_len == 0) {
 		ev->text = "help";
@@ -166,8 +162,7 @@ discord_render(const struct hook_ctx *ctx, const struct hook_event *ev,
 	(void)ctx;
 	priv = rs->count == 0 || ev->is_private ||
 	    hook_replies_count(rs, REPLY_PRIVATE) > 0;
-	text = hook_render_text(
-	    rs, REPLY_HERE, true, HOOK_MARKDOWN, DISCORD_TEXT_MAX);
+	text = hook_render_text(rs, REPLY_HERE, true, &platform_discord, 0);
 	o = json_object_new_object();
 	json_object_object_add(o, "type", json_object_new_int(DISCORD_MESSAGE));
 	data = json_object_new_object();
@@ -183,13 +178,43 @@ discord_render(const struct hook_ctx *ctx, const struct hook_event *ev,
 	json_object_object_add(o, "data", data);
 	free(text);
 	resp->nreplies = rs->count;
-	hook_respond(resp, hook_json_take(o));
+	hook_respond(resp, platform_json_take(o));
 }
 
-const struct hook_platform hook_discord = {
-    "discord",
-    discord_verify,
-    discord_parse,
-    discord_render,
-    true,
+/* Mentions are never parsed, so nothing we post can ping anyone. */
+static char *
+discord_payload(const char *text)
+{
+	struct json_object *o, *am;
+
+	o = json_object_new_object();
+	json_object_object_add(o, "content", json_object_new_string(text));
+	am = json_object_new_object();
+	json_object_object_add(am, "parse", json_object_new_array());
+	json_object_object_add(o, "allowed_mentions", am);
+	return platform_json_take(o);
+}
+
+/* wait=true, so that errors come back instead of a blind 204. */
+static char *
+discord_post_url(const char *url)
+{
+	if (strstr(url, "wait=") == NULL)
+		return xasprintf(
+		    "%s%swait=true", url, strchr(url, '?') != NULL ? "&" : "?");
+	return xstrdup(url);
+}
+
+const struct platform platform_discord = {
+    .name = "discord",
+    .needs = PLATFORM_NEEDS_PUBLIC_KEY,
+    .verify = discord_verify,
+    .parse = discord_parse,
+    .render = discord_render,
+    .slash_commands = true,
+    .dialect = PLATFORM_MARKDOWN,
+    /* 2000 characters of content; about 5 requests per 2 s. */
+    .lim = {.max_chars = 2000, .rate_per_min = 150, .burst = 5},
+    .payload = discord_payload,
+    .post_url = discord_post_url,
 };

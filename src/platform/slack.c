@@ -15,12 +15,11 @@
 
 #include "conf.h"
 #include "crypto.h"
-#include "hook-slack.h"
+#include "platform.h"
 #include "log.h"
 #include "xmalloc.h"
 
-/* Slack truncates at 40 000 characters and advises about 4000. */
-#define SLACK_TEXT_MAX 3900
+extern const struct platform platform_slack;
 
 static int
 slack_verify(const struct hook_ctx *ctx, const struct hook_request *req,
@@ -117,21 +116,69 @@ slack_render(const struct hook_ctx *ctx, const struct hook_event *ev,
 		return;
 	}
 	priv = ev->is_private || hook_replies_count(rs, REPLY_PRIVATE) > 0;
-	text = hook_render_text(
-	    rs, REPLY_HERE, true, HOOK_SLACK_MRKDWN, SLACK_TEXT_MAX);
+	text = hook_render_text(rs, REPLY_HERE, true, &platform_slack, 0);
 	o = json_object_new_object();
 	json_object_object_add(o, "response_type",
 	    json_object_new_string(priv ? "ephemeral" : "in_channel"));
 	json_object_object_add(o, "text", json_object_new_string(text));
 	free(text);
 	resp->nreplies = rs->count;
-	hook_respond(resp, hook_json_take(o));
+	hook_respond(resp, platform_json_take(o));
 }
 
-const struct hook_platform hook_slack = {
-    "slack",
-    slack_verify,
-    slack_parse,
-    slack_render,
-    true,
+/* Errors that Slack reports but that go away by themselves. */
+static bool
+slack_transient(const char *code)
+{
+	static const char *codes[] = {"rollup_error", "rate_limited",
+	    "ratelimited", "internal_error", "service_unavailable",
+	    "request_timeout", "fatal_error"};
+	size_t i;
+
+	for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
+		if (strcmp(code, codes[i]) == 0)
+			return true;
+	return false;
+}
+
+/* An incoming webhook answers exactly "ok"; anything else is its error. */
+static enum notify_verdict
+slack_classify_2xx(long status, const char *body, size_t len, long *wait_ms,
+    char *why, size_t whylen)
+{
+	char tok[PLATFORM_TOKEN_MAX + 1];
+
+	(void)wait_ms;
+	if (!platform_safe_token(body, len, false, tok, sizeof(tok))) {
+		if (len == 0 || strspn(body, " \t\r\n") == len)
+			return NOTIFY_VERDICT_OK;
+		snprintf(
+		    why, whylen, "HTTP %ld with an unexpected body", status);
+		return NOTIFY_VERDICT_FAIL;
+	}
+	if (strcmp(tok, "ok") == 0)
+		return NOTIFY_VERDICT_OK;
+	snprintf(why, whylen, "HTTP %ld, error %s", status, tok);
+	return slack_transient(tok) ? NOTIFY_VERDICT_RETRY
+	                            : NOTIFY_VERDICT_FAIL;
+}
+
+const struct platform platform_slack = {
+    .name = "slack",
+    .needs = PLATFORM_NEEDS_SIGNING_SECRET,
+    .verify = slack_verify,
+    .parse = slack_parse,
+    .render = slack_render,
+    .slash_commands = true,
+    .dialect = PLATFORM_SLACK_MRKDWN,
+    /*
+     * Slack truncates at 40 000 characters, about one message a second
+     * per webhook; it advises about 4000 for an answer.
+     */
+    .lim = {.max_chars = 40000,
+        .rate_per_min = 60,
+        .burst = 3,
+        .reply_max = 3900},
+    .payload = platform_payload_text,
+    .classify_2xx = slack_classify_2xx,
 };

@@ -16,12 +16,11 @@
 #include <json-c/json.h>
 
 #include "conf.h"
-#include "hook-mattermost.h"
+#include "platform.h"
 #include "log.h"
 #include "xmalloc.h"
 
-/* Mattermost splits posts above 16383 runes; stay below in bytes. */
-#define MM_TEXT_MAX 16000
+extern const struct platform platform_mattermost;
 
 enum { MM_FORM, MM_JSON };
 
@@ -49,7 +48,7 @@ mm_get(const struct mm_doc *d, const char *key, size_t *len)
 {
 	if (d->enc == MM_FORM)
 		return hook_form_get(d->form, key, len);
-	return hook_json_str(d->json, key, len);
+	return platform_json_str(d->json, key, len);
 }
 
 /* Parses the fields: the query string of a GET, else the body. */
@@ -65,7 +64,7 @@ mm_doc_new(const struct hook_request *req)
 	} else if (hook_content_type_is(
 	               req->content_type, "application/json")) {
 		d->enc = MM_JSON;
-		d->json = hook_json_parse(req->body, req->body_len);
+		d->json = platform_json_parse(req->body, req->body_len);
 		if (d->json != NULL &&
 		    !json_object_is_type(d->json, json_type_object)) {
 			json_object_put(d->json);
@@ -256,14 +255,13 @@ mm_render(const struct hook_ctx *ctx, const struct hook_event *ev,
 		/* A post in a public channel has no private way back. */
 		o = mm_response("in_channel",
 		    hook_render_text(
-		        rs, REPLY_HERE, true, HOOK_MARKDOWN, MM_TEXT_MAX));
-		hook_respond(resp, hook_json_take(o));
+		        rs, REPLY_HERE, true, &platform_mattermost, 0));
+		hook_respond(resp, platform_json_take(o));
 		return;
 	}
-	here =
-	    hook_render_text(rs, REPLY_HERE, false, HOOK_MARKDOWN, MM_TEXT_MAX);
-	priv = hook_render_text(
-	    rs, REPLY_PRIVATE, false, HOOK_MARKDOWN, MM_TEXT_MAX);
+	here = hook_render_text(rs, REPLY_HERE, false, &platform_mattermost, 0);
+	priv =
+	    hook_render_text(rs, REPLY_PRIVATE, false, &platform_mattermost, 0);
 	if (here != NULL && ev->is_private) {
 		/* In a direct channel everything is private anyway. */
 		o = mm_response("ephemeral", here);
@@ -280,13 +278,18 @@ mm_render(const struct hook_ctx *ctx, const struct hook_event *ev,
 		json_object_array_add(extra, mm_response("ephemeral", priv));
 		json_object_object_add(o, "extra_responses", extra);
 	}
-	hook_respond(resp, hook_json_take(o));
+	hook_respond(resp, platform_json_take(o));
 }
 
-const struct hook_platform hook_mattermost = {
-    "mattermost",
-    mm_verify,
-    mm_parse,
-    mm_render,
-    true,
+const struct platform platform_mattermost = {
+    .name = "mattermost",
+    .needs = PLATFORM_NEEDS_TOKEN,
+    .verify = mm_verify,
+    .parse = mm_parse,
+    .render = mm_render,
+    .slash_commands = true,
+    .dialect = PLATFORM_MARKDOWN,
+    /* 16383 runes per post; rate limiting off unless enabled (10/s). */
+    .lim = {.max_chars = 16383, .rate_per_min = 600, .burst = 10},
+    .payload = platform_payload_text,
 };
