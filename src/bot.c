@@ -137,6 +137,28 @@ bot_on_notify_posted(void *arg, enum notify_result r, const char *why)
 	free(p);
 }
 
+static void
+bot_on_dm_done(void *arg, enum notify_result r, const char *why)
+{
+	(void)arg;
+	if (r != NOTIFY_OK)
+		log_warnx("a private answer was not delivered: %s", why);
+}
+
+/* Private answers from a webhook without its own private path. */
+static int
+bot_on_dm(void *arg, const char *section, const char *user, const char *text)
+{
+	struct bot *b = arg;
+
+	if (b->notify == NULL || !notify_dm_ready(b->notify, section))
+		return -1;
+	if (text == NULL)
+		return 0;
+	return notify_dm(b->notify, section, user, text,
+	    b->conf->consult_dead_after, bot_on_dm_done, NULL);
+}
+
 static int
 bot_sink_post_notify(void *ctx, const char *text, long give_up_after,
     consult_done_cb cb, void *arg)
@@ -322,6 +344,8 @@ bot_new(const struct bot_options *opt)
 	    (b->http = http_new(b->loop, b->conf, bot_on_http, b)) == NULL)
 		fatalx("[http] cannot start the HTTP listener on %s",
 		    b->conf->http_listen);
+	if (b->http != NULL)
+		http_set_dm(b->http, bot_on_dm, b);
 	if (b->conf->irc_enabled)
 		b->irc = irc_new(b->loop, b->conf, bot_on_irc, b);
 	bot_sinks_update(b);

@@ -119,6 +119,9 @@ static const struct conf_key conf_platform_keys[] = {
     {NULL, "staff_webhook_url", CONF_STR, P(staff_webhook_url), "", 0, 2048,
         CONF_F_SECRET | CONF_F_URL},
     {NULL, "staff_channel", CONF_STR, P(staff_channel), "", 0, 128, 0},
+    {NULL, "api_url", CONF_STR, P(api_url), "", 0, 2048, CONF_F_URL},
+    {NULL, "bot_token", CONF_STR, P(bot_token), "", 0, 4096, CONF_F_SECRET},
+    {NULL, "bot_user_id", CONF_STR, P(bot_user_id), "", 0, 128, 0},
     {NULL, "rate_per_minute", CONF_INT, P(rate_per_min), "0", 0, 6000, 0},
     {NULL, "staff_timeout", CONF_INT, P(staff_timeout), "15", 1, 300, 0},
     {NULL, "staff_backoff_max", CONF_INT, P(staff_backoff_max), "300", 1, 3600,
@@ -518,6 +521,18 @@ conf_validate_inbound(struct conf_parse *cp, const struct conf_platform *p)
 		    p->section);
 	if (pf->check_conf != NULL && pf->check_conf(p, why, sizeof(why)) == -1)
 		diag_add(cp->d, cp->file, p->line, "[%s] %s", p->section, why);
+	if ((p->bot_token[0] != '\0' || p->api_url[0] != '\0') &&
+	    pf->dm_call == NULL)
+		diag_add(cp->d, cp->file, p->line,
+		    "[%s] cannot send direct messages: remove bot_token and "
+		    "api_url",
+		    p->section);
+	else if (p->bot_token[0] != '\0' &&
+	    !platform_bot_get(pf, p, &(struct platform_bot){0}))
+		diag_add(cp->d, cp->file, p->line, "[%s] bot_token needs %s",
+		    p->section,
+		    pf->dm_needs_user_id ? "api_url and bot_user_id"
+		                         : "api_url");
 	if (p->path[0] == '\0')
 		return;
 	if (pf->verify == NULL) {

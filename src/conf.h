@@ -25,6 +25,9 @@ struct conf_platform {
 	char *public_key;        /* Discord application key (hex) */
 	char *staff_webhook_url; /* outbound staff posts (secret) */
 	char *staff_channel;     /* platform channel treated as staff */
+	char *api_url;           /* REST API base, "": the platform's */
+	char *bot_token;         /* bot account token (secret) */
+	char *bot_user_id;       /* Rocket.Chat bot user id */
 	int rate_per_min;        /* outbound posts per minute, 0: default */
 	int staff_timeout;       /* seconds per outbound request */
 	int staff_backoff_max;   /* longest wait between retries, s */

@@ -27,6 +27,9 @@
 /* Caps on names copied into the neutral message. */
 #define HOOK_NAME_MAX 128
 
+static void hook_dm_check(
+    const struct hook_ctx *, const struct platform *, struct hook_event *);
+
 /* ---- The replay cache ---- */
 
 struct hook_cache_entry {
@@ -243,7 +246,7 @@ hook_dispatch(const struct hook_ctx *ctx, const struct hook_event *ev,
 	m.is_private = ev->is_private;
 	m.is_staff = hook_is_staff_channel(ctx->pl, ev);
 	m.addressed = ev->slash;
-	m.no_private = !ev->private_ok;
+	m.no_private = !ev->private_ok && !ev->dm_ok;
 	ctx->handler(ctx->handler_arg, &m, out);
 	free(text);
 	free(team);
@@ -300,6 +303,7 @@ hook_handle(const struct hook_ctx *ctx, const struct hook_request *req,
 			return 0;
 		}
 	}
+	hook_dm_check(ctx, p, &ev);
 	replies_init(&rs);
 	hook_dispatch(ctx, &ev, &rs);
 	hook_withhold_private(ctx, &ev, &rs);
@@ -314,23 +318,50 @@ hook_handle(const struct hook_ctx *ctx, const struct hook_request *req,
 
 /* ---- Private answers without a private path ---- */
 
-/* The hint that replaces withheld private replies, in the asker's language. */
-static char *
-hook_private_hint(const struct hook_ctx *ctx, const struct hook_event *ev)
+/* True when the asker's channel speaks Spanish. */
+static bool
+hook_spanish(const struct hook_ctx *ctx, const struct hook_event *ev)
 {
 	const struct conf *cf = ctx->conf;
-	const struct platform *p = hook_platform_find(ctx->pl->kind);
 	const char *lang = NULL, *chan;
-	struct buf b;
-	bool es, slash, irc;
-	char *out;
 
 	chan = ev->channel_name != NULL ? ev->channel_name : ev->channel_id;
 	if (cf != NULL && chan != NULL)
 		lang = conf_channel_language(cf, chan);
 	if (lang == NULL && cf != NULL)
 		lang = cf->language;
-	es = lang != NULL && strcmp(lang, "es") == 0;
+	return lang != NULL && strcmp(lang, "es") == 0;
+}
+
+/* The user a direct message to ev's sender is addressed to. */
+static const char *
+hook_dm_user(const struct platform *p, const struct hook_event *ev)
+{
+	return p->dm_by_name ? ev->user_name : ev->user_id;
+}
+
+/* Sets ev->dm_ok when private replies can go as a direct message. */
+static void
+hook_dm_check(
+    const struct hook_ctx *ctx, const struct platform *p, struct hook_event *ev)
+{
+	const char *user = hook_dm_user(p, ev);
+
+	ev->dm_ok = !ev->private_ok && ctx->dm != NULL &&
+	    platform_id_ok(user) &&
+	    ctx->dm(ctx->dm_arg, ctx->pl->section, user, NULL) == 0;
+}
+
+/* The hint that replaces withheld private replies, in the asker's language. */
+static char *
+hook_private_hint(const struct hook_ctx *ctx, const struct hook_event *ev)
+{
+	const struct conf *cf = ctx->conf;
+	const struct platform *p = hook_platform_find(ctx->pl->kind);
+	struct buf b;
+	bool es = hook_spanish(ctx, ev), slash, irc;
+	char *out;
+
 	slash = p != NULL && p->slash_commands;
 	irc = cf != NULL && cf->irc_enabled && cf->irc_server != NULL &&
 	    cf->irc_server[0] != '\0';
@@ -370,17 +401,24 @@ hook_withhold_private(
     const struct hook_ctx *ctx, const struct hook_event *ev, struct replies *rs)
 {
 	struct reply **pp, *r;
-	char *hint;
-	int n = 0;
+	struct buf dm;
+	char *text;
+	int n = 0, rc = -1;
 
 	if (ev->private_ok)
 		return 0;
+	/* The private replies, out of rs and, for a DM, into one text. */
+	buf_init(&dm, 0);
 	for (pp = &rs->head; (r = *pp) != NULL;) {
 		if (r->to != REPLY_PRIVATE) {
 			pp = &r->next;
 			continue;
 		}
 		*pp = r->next;
+		buf_addf(&dm, "%s%s", dm.len > 0 ? "\n\n" : "",
+		    r->text != NULL ? r->text : "");
+		if (r->link != NULL && r->link[0] != '\0')
+			buf_addf(&dm, "\n%s", r->link);
 		free(r->text);
 		free(r->link);
 		free(r);
@@ -388,11 +426,21 @@ hook_withhold_private(
 		n++;
 	}
 	rs->tail = pp;
-	if (n > 0) {
-		hint = hook_private_hint(ctx, ev);
-		replies_add(rs, REPLY_HERE, hint, NULL);
-		free(hint);
-	}
+	if (n > 0 && ev->dm_ok)
+		rc = ctx->dm(ctx->dm_arg, ctx->pl->section,
+		    hook_dm_user(hook_platform_find(ctx->pl->kind), ev),
+		    dm.data);
+	buf_reset(&dm);
+	if (n == 0)
+		return 0;
+	if (rc == 0)
+		text = xstrdup(hook_spanish(ctx, ev)
+		        ? "Le envié la respuesta en un mensaje directo."
+		        : "I sent you the answer in a direct message.");
+	else
+		text = hook_private_hint(ctx, ev);
+	replies_add(rs, REPLY_HERE, text, NULL);
+	free(text);
 	return n;
 }
 

@@ -55,6 +55,14 @@ struct hook_cache;
 struct hook_cache *hook_cache_new(size_t entries, int ttl_seconds);
 void hook_cache_free(struct hook_cache *);
 
+/*
+ * Queues text (neutral Markdown) as a direct message to user through the
+ * bot account of platform section section, for later delivery; with
+ * text NULL only tells whether it could.  0, or -1 when it cannot.
+ */
+typedef int (*hook_dm_fn)(
+    void *arg, const char *section, const char *user, const char *text);
+
 /* What hook_handle needs besides the request; all borrowed. */
 struct hook_ctx {
 	const struct conf_platform *pl;
@@ -63,6 +71,8 @@ struct hook_ctx {
 	void *handler_arg;
 	struct hook_cache *cache; /* may be NULL: no de-duplication */
 	const struct conf *conf;  /* may be NULL: English, no IRC hint */
+	hook_dm_fn dm;            /* may be NULL: no direct messages */
+	void *dm_arg;
 };
 
 /*
@@ -107,6 +117,8 @@ struct hook_event {
 	bool slash; /* a slash command: addressed */
 	/* The answer can reach this sender alone (ephemeral, a DM). */
 	bool private_ok;
+	/* Else private replies go later as a direct message (set by hook.c). */
+	bool dm_ok;
 	int kind; /* platform-specific subtype */
 	void *doc;
 	void (*doc_free)(void *);
@@ -114,10 +126,11 @@ struct hook_event {
 };
 
 /*
- * Where ev has no private path (ev->private_ok false), removes every
- * REPLY_PRIVATE reply from rs and, when there was one, adds a public
- * reply saying how to reach the bot privately, in the channel's
- * language.  Returns the number of replies withheld.
+ * Where ev has no private path in the answer (ev->private_ok false),
+ * takes every REPLY_PRIVATE reply out of rs: sent as one direct message
+ * when ev->dm_ok (a public reply then says so), else withheld, with a
+ * public reply saying how to reach the bot privately, in the channel's
+ * language.  Returns the number of replies taken out.
  */
 int hook_withhold_private(
     const struct hook_ctx *, const struct hook_event *, struct replies *rs);

@@ -46,6 +46,8 @@ struct http {
 	message_handler handler;
 	void *arg;
 	struct hook_cache *cache;
+	hook_dm_fn dm; /* direct messages, from http_set_dm */
+	void *dm_arg;
 	char *listen; /* as configured */
 	int max_conns;
 	char addr[80]; /* as bound */
@@ -301,8 +303,8 @@ http_on_request(
 	req.header = http_header;
 	req.header_arg = c;
 	req.now = (int64_t)time(NULL);
-	ctx = (struct hook_ctx){
-	    p, h->conf->nick, h->handler, h->arg, h->cache, h->conf};
+	ctx = (struct hook_ctx){p, h->conf->nick, h->handler, h->arg, h->cache,
+	    h->conf, h->dm, h->dm_arg};
 	hook_handle(&ctx, &req, &resp);
 	snprintf(labels, sizeof(labels), "route=\"%s\"", p->section);
 	if (resp.verify_failed)
@@ -573,4 +575,11 @@ const char *
 http_address(const struct http *h)
 {
 	return h->addr;
+}
+
+void
+http_set_dm(struct http *h, hook_dm_fn dm, void *arg)
+{
+	h->dm = dm;
+	h->dm_arg = arg;
 }

@@ -8,6 +8,7 @@
 #ifndef HTTP_H
 #define HTTP_H
 
+#include "hook.h"
 #include "message.h"
 
 struct conf;
@@ -22,6 +23,8 @@ struct http;
  */
 struct http *http_new(
     struct loop *, const struct conf *, message_handler, void *arg);
+/* Private replies that need a direct message go to dm (see hook.h). */
+void http_set_dm(struct http *, hook_dm_fn dm, void *arg);
 /* Stops listening, drops open connections and frees everything. */
 void http_free(struct http *);
 

@@ -30,6 +30,7 @@ usage(FILE *fp)
 	fprintf(fp,
 	    "usage: intakebot [-v] [-c FILE] [--check | --console]\n"
 	    "       intakebot [-v] [-c FILE] --test-destinations\n"
+	    "       intakebot [-v] [-c FILE] --test-dm SECTION:USER\n"
 	    "       intakebot [-c FILE] --export-consults | --purge-consults "
 	    "DAYS\n"
 	    "       intakebot --version | --help\n"
@@ -39,6 +40,9 @@ usage(FILE *fp)
 	    "      --console      also chat on standard input and output\n"
 	    "      --test-destinations\n"
 	    "                     post a test message to every staff webhook\n"
+	    "      --test-dm SECTION:USER\n"
+	    "                     send USER a test direct message through\n"
+	    "                     SECTION's bot account\n"
 	    "      --export-consults\n"
 	    "                     print every consultation request as JSON "
 	    "lines\n"
@@ -105,6 +109,7 @@ main(int argc, char *argv[])
 		OPT_VERSION,
 		OPT_HELP,
 		OPT_TEST_DEST,
+		OPT_TEST_DM,
 		OPT_EXPORT,
 		OPT_PURGE
 	};
@@ -113,6 +118,7 @@ main(int argc, char *argv[])
 	    {"check", no_argument, NULL, OPT_CHECK},
 	    {"console", no_argument, NULL, OPT_CONSOLE},
 	    {"test-destinations", no_argument, NULL, OPT_TEST_DEST},
+	    {"test-dm", required_argument, NULL, OPT_TEST_DM},
 	    {"export-consults", no_argument, NULL, OPT_EXPORT},
 	    {"purge-consults", required_argument, NULL, OPT_PURGE},
 	    {"verbose", no_argument, NULL, 'v'},
@@ -124,6 +130,7 @@ main(int argc, char *argv[])
 	struct bot *b;
 	bool do_check = false, do_test_dest = false, do_export = false;
 	int purge_days = -1;
+	const char *test_dm = NULL;
 	char *end;
 	int ch, rc;
 
@@ -143,6 +150,9 @@ main(int argc, char *argv[])
 			break;
 		case OPT_TEST_DEST:
 			do_test_dest = true;
+			break;
+		case OPT_TEST_DM:
+			test_dm = optarg;
 			break;
 		case OPT_EXPORT:
 			do_export = true;
@@ -177,6 +187,8 @@ main(int argc, char *argv[])
 		return check(bo.conf_path);
 	if (do_test_dest)
 		return notify_test_destinations(bo.conf_path, stdout);
+	if (test_dm != NULL)
+		return notify_test_dm(bo.conf_path, test_dm, stdout);
 	if (do_export || purge_days >= 0)
 		return consult_admin(bo.conf_path, do_export, purge_days);
 	if ((b = bot_new(&bo)) == NULL)

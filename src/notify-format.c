@@ -102,9 +102,9 @@ nf_split(const char *text, size_t maxcp, size_t maxb, char **parts)
 	return n;
 }
 
-size_t
-notify_format_payloads(
-    const struct platform *p, const char *text, char ***parts)
+/* The parts of text: payloads, or rendered text only (bare). */
+static size_t
+nf_parts(const struct platform *p, const char *text, bool bare, char ***parts)
 {
 	const struct platform_limits *lim = &p->lim;
 	char *neutral, *split[NOTIFY_FORMAT_PARTS_MAX], **out, *r;
@@ -131,7 +131,7 @@ notify_format_payloads(
 			if (lim->max_chars > 0 &&
 			    nf_cp_count(r) > lim->max_chars)
 				fits = false;
-			out[i] = p->payload(r);
+			out[i] = bare ? xstrdup(r) : p->payload(r);
 			if (lim->max_payload > 0 &&
 			    strlen(out[i]) > lim->max_payload)
 				fits = false;
@@ -147,6 +147,19 @@ notify_format_payloads(
 	free(neutral);
 	*parts = out;
 	return n;
+}
+
+size_t
+notify_format_payloads(
+    const struct platform *p, const char *text, char ***parts)
+{
+	return nf_parts(p, text, false, parts);
+}
+
+size_t
+notify_format_texts(const struct platform *p, const char *text, char ***parts)
+{
+	return nf_parts(p, text, true, parts);
 }
 
 void

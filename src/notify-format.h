@@ -28,6 +28,9 @@
  */
 size_t notify_format_payloads(
     const struct platform *, const char *text, char ***parts);
+/* The same parts as rendered text, for a direct message's calls. */
+size_t notify_format_texts(
+    const struct platform *, const char *text, char ***parts);
 void notify_format_free(char **parts, size_t n);
 
 /*

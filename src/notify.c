@@ -54,6 +54,7 @@ struct notify_item {
 	notify_cb cb;
 	void *arg;
 	char why[NOTIFY_WHY_MAX - 40]; /* last failure */
+	struct platform_dm dm;         /* a direct message's recipient */
 };
 
 struct notify_dest {
@@ -61,8 +62,15 @@ struct notify_dest {
 	char *name;       /* section name */
 	char labels[160]; /* destination="name" */
 	const struct platform *platform;
-	char *url;      /* as posted; secret */
-	char *redacted; /* scheme://host/… for logs */
+	/*
+	 * A direct-message destination ("SECTION/dm") calls the platform's
+	 * REST API as the bot account; the others post to url.
+	 */
+	bool dm;
+	char *bot[3];                    /* api_url, token (secret), user id */
+	struct curl_slist *call_headers; /* of the call on the wire */
+	char *url;                       /* as posted; secret */
+	char *redacted;                  /* scheme://host/… for logs */
 	long timeout_ms;
 	long backoff_max_ms;
 	long test_give_up;
@@ -109,8 +117,10 @@ notify_configured(const struct conf *c)
 	size_t i;
 
 	for (i = 0; i < c->nplatforms; i++)
-		if (c->platforms[i].staff_webhook_url != NULL &&
-		    c->platforms[i].staff_webhook_url[0] != '\0')
+		if ((c->platforms[i].staff_webhook_url != NULL &&
+		        c->platforms[i].staff_webhook_url[0] != '\0') ||
+		    platform_bot_get(platform_find(c->platforms[i].kind),
+		        &c->platforms[i], &(struct platform_bot){0}))
 			return true;
 	return false;
 }
@@ -156,6 +166,9 @@ static void
 notify_item_free(struct notify_item *it)
 {
 	notify_format_free(it->parts, it->nparts);
+	free(it->dm.user);
+	free(it->dm.self);
+	free(it->dm.channel);
 	free(it->text);
 	free(it);
 }
@@ -215,6 +228,8 @@ notify_dest_abort(struct notify_dest *d)
 	curl_multi_remove_handle(d->n->multi, d->easy);
 	curl_easy_cleanup(d->easy);
 	d->easy = NULL;
+	curl_slist_free_all(d->call_headers);
+	d->call_headers = NULL;
 	d->n->active--;
 }
 
@@ -231,6 +246,60 @@ notify_dest_fail_all(struct notify_dest *d, const char *why)
 }
 
 static void
+notify_dest_bot_free(struct notify_dest *d)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(d->bot) / sizeof(d->bot[0]); i++) {
+		free(d->bot[i]);
+		d->bot[i] = NULL;
+	}
+}
+
+/*
+ * The call for the head item's next step (a direct message's setup or
+ * part): sets the URL, method, body and headers of e.  Returns -1 when
+ * no header list could be made.
+ */
+static int
+notify_dest_call(struct notify_dest *d, CURL *e)
+{
+	struct notify_item *it = d->head;
+	struct platform_bot bot = {d->bot[0], d->bot[1], d->bot[2]};
+	struct platform_call call;
+	struct curl_slist *h = NULL, *l;
+	size_t i;
+
+	memset(&call, 0, sizeof(call));
+	d->platform->dm_call(&bot, &it->dm, it->parts[it->part], &call);
+	for (l = d->n->headers; l != NULL; l = l->next)
+		if ((h = curl_slist_append(h, l->data)) == NULL)
+			break;
+	for (i = 0; h != NULL && call.header[i] != NULL; i++)
+		if ((l = curl_slist_append(h, call.header[i])) != NULL)
+			h = l;
+	if (h == NULL) {
+		platform_call_free(&call);
+		return -1;
+	}
+	d->call_headers = h;
+	curl_easy_setopt(e, CURLOPT_URL, call.url);
+	if (call.get) {
+		curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+	} else {
+		curl_easy_setopt(e, CURLOPT_POST, 1L);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)strlen(call.body));
+		curl_easy_setopt(e, CURLOPT_COPYPOSTFIELDS, call.body);
+	}
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
+	log_debug("%s: %s step (%s, %s)", d->name, call.get ? "GET" : "POST",
+	    it->dm.self == NULL && !call.get ? "setup" : "call", d->redacted);
+	platform_call_free(&call);
+	return 0;
+}
+
+static void
 notify_dest_free(struct notify_dest *d)
 {
 	notify_dest_abort(d);
@@ -238,6 +307,7 @@ notify_dest_free(struct notify_dest *d)
 		loop_timer_del(d->n->loop, d->timer);
 	d->timer = 0;
 	buf_reset(&d->body);
+	notify_dest_bot_free(d);
 	free(d->name);
 	free(d->url);
 	free(d->redacted);
@@ -346,8 +416,9 @@ notify_dest_send(struct notify_dest *d)
 	CURL *e;
 
 	if (it->parts == NULL) {
-		it->nparts =
-		    notify_format_payloads(d->platform, it->text, &it->parts);
+		it->nparts = d->dm
+		    ? notify_format_texts(d->platform, it->text, &it->parts)
+		    : notify_format_payloads(d->platform, it->text, &it->parts);
 		free(it->text);
 		it->text = NULL;
 	}
@@ -361,15 +432,25 @@ notify_dest_send(struct notify_dest *d)
 		notify_dest_wake(d, NOTIFY_BACKOFF_BASE_MS);
 		return;
 	}
-	curl_easy_setopt(e, CURLOPT_URL, d->url);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_POST, 1L);
-	curl_easy_setopt(e, CURLOPT_POSTFIELDS, payload);
-	curl_easy_setopt(
-	    e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(payload));
-	curl_easy_setopt(e, CURLOPT_HTTPHEADER, n->headers);
+	if (d->dm) {
+		if (notify_dest_call(d, e) == -1) {
+			curl_easy_cleanup(e);
+			d->not_before_ms =
+			    loop_now_ms() + NOTIFY_BACKOFF_BASE_MS;
+			notify_dest_wake(d, NOTIFY_BACKOFF_BASE_MS);
+			return;
+		}
+	} else {
+		curl_easy_setopt(e, CURLOPT_URL, d->url);
+		curl_easy_setopt(e, CURLOPT_POST, 1L);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, payload);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)strlen(payload));
+		curl_easy_setopt(e, CURLOPT_HTTPHEADER, n->headers);
+	}
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "intakebot/" INTAKEBOT_VERSION);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, d->timeout_ms);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
@@ -384,6 +465,8 @@ notify_dest_send(struct notify_dest *d)
 		log_warnx("%s: curl_multi_add_handle: %s", d->name,
 		    curl_multi_strerror(mrc));
 		curl_easy_cleanup(e);
+		curl_slist_free_all(d->call_headers);
+		d->call_headers = NULL;
 		d->not_before_ms = loop_now_ms() + NOTIFY_BACKOFF_BASE_MS;
 		notify_dest_wake(d, NOTIFY_BACKOFF_BASE_MS);
 		return;
@@ -463,6 +546,7 @@ notify_dest_done(struct notify_dest *d, CURLcode rc)
 	enum notify_verdict v;
 	char why[NOTIFY_WHY_MAX];
 	long status = 0, wait_ms = -1, delay;
+	bool sent = true;
 	int64_t now;
 	double ra;
 
@@ -478,6 +562,13 @@ notify_dest_done(struct notify_dest *d, CURLcode rc)
 		else
 			snprintf(
 			    why, sizeof(why), "%s", curl_easy_strerror(rc));
+	} else if (d->dm && status >= 200 && status <= 299) {
+		/* A setup call that went well leaves sent false. */
+		sent = false;
+		snprintf(why, sizeof(why), "HTTP %ld", status);
+		v = d->platform->dm_answer(&it->dm,
+		    d->body.data != NULL ? d->body.data : "", d->body.len,
+		    &sent, &wait_ms, why, sizeof(why));
 	} else
 		v = notify_format_classify(d->platform, status, d->body.data,
 		    d->body.len, d->retry_after[0] ? d->retry_after : NULL,
@@ -496,8 +587,10 @@ notify_dest_done(struct notify_dest *d, CURLcode rc)
 	}
 	switch (v) {
 	case NOTIFY_VERDICT_OK:
-		it->part++;
 		it->attempts = 0;
+		if (!sent)
+			break;
+		it->part++;
 		if (it->part == it->nparts) {
 			notify_dest_unlink(d, NULL, it);
 			notify_item_finish(d, it, NOTIFY_OK, NULL);
@@ -622,8 +715,20 @@ notify_dest_configure(struct notify_dest *d, const struct conf_platform *p)
 
 	free(d->url);
 	free(d->redacted);
-	d->url = notify_format_url(d->platform, p->staff_webhook_url);
-	d->redacted = notify_format_redact(p->staff_webhook_url);
+	notify_dest_bot_free(d);
+	if (d->dm) {
+		struct platform_bot bot;
+
+		platform_bot_get(d->platform, p, &bot);
+		d->bot[0] = xstrdup(bot.api_url);
+		d->bot[1] = xstrdup(bot.token);
+		d->bot[2] = xstrdup(bot.user_id != NULL ? bot.user_id : "");
+		d->url = NULL;
+		d->redacted = notify_format_redact(bot.api_url);
+	} else {
+		d->url = notify_format_url(d->platform, p->staff_webhook_url);
+		d->redacted = notify_format_redact(p->staff_webhook_url);
+	}
 	rate = p->rate_per_min > 0 ? p->rate_per_min : lim->rate_per_min;
 	d->per_ms = (double)rate / 60000.0;
 	d->burst = lim->burst < rate ? lim->burst : rate;
@@ -638,22 +743,43 @@ notify_dest_configure(struct notify_dest *d, const struct conf_platform *p)
 
 static struct notify_dest *
 notify_dest_new(struct notify *n, const struct conf_platform *p,
-    const struct platform *platform)
+    const struct platform *platform, bool dm)
 {
 	struct notify_dest *d;
 
 	d = xcalloc(1, sizeof(*d));
 	d->n = n;
-	d->name = xstrdup(p->section);
+	d->dm = dm;
+	d->name = dm ? xasprintf("%s/dm", p->section) : xstrdup(p->section);
 	d->platform = platform;
-	snprintf(
-	    d->labels, sizeof(d->labels), "destination=\"%s\"", p->section);
+	snprintf(d->labels, sizeof(d->labels), "destination=\"%s\"", d->name);
 	buf_init(&d->body, NOTIFY_BODY_MAX);
 	notify_dest_configure(d, p);
 	d->tokens = d->burst;
 	d->refill_ms = loop_now_ms();
 	notify_dest_gauge(d);
 	return d;
+}
+
+/* Marks the destination of p (dm: its direct messages) seen, new or not. */
+static void
+notify_dest_keep(struct notify *n, const struct conf_platform *p,
+    const struct platform *platform, bool dm)
+{
+	struct notify_dest *d;
+	char *name;
+
+	name = dm ? xasprintf("%s/dm", p->section) : xstrdup(p->section);
+	/* The section name fixes the kind, so a match is the same. */
+	if ((d = notify_dest_find(n, name)) != NULL) {
+		notify_dest_configure(d, p);
+	} else {
+		n->dests =
+		    xreallocarray(n->dests, n->ndests + 1, sizeof(*n->dests));
+		d = n->dests[n->ndests++] = notify_dest_new(n, p, platform, dm);
+	}
+	d->seen = true;
+	free(name);
 }
 
 void
@@ -668,25 +794,16 @@ notify_set_conf(struct notify *n, const struct conf *c)
 		n->dests[i]->seen = false;
 	for (i = 0; i < c->nplatforms; i++) {
 		p = &c->platforms[i];
-		if (p->staff_webhook_url == NULL ||
-		    p->staff_webhook_url[0] == '\0')
-			continue;
-		if ((platform = platform_find(p->kind)) == NULL ||
-		    platform->payload == NULL) {
+		if ((platform = platform_find(p->kind)) == NULL) {
 			log_warnx("[%s]: unknown platform kind %s", p->section,
 			    p->kind);
 			continue;
 		}
-		/* The section name fixes the kind, so a match is the same. */
-		if ((d = notify_dest_find(n, p->section)) != NULL) {
-			notify_dest_configure(d, p);
-		} else {
-			n->dests = xreallocarray(
-			    n->dests, n->ndests + 1, sizeof(*n->dests));
-			d = n->dests[n->ndests++] =
-			    notify_dest_new(n, p, platform);
-		}
-		d->seen = true;
+		if (p->staff_webhook_url != NULL &&
+		    p->staff_webhook_url[0] != '\0')
+			notify_dest_keep(n, p, platform, false);
+		if (platform_bot_get(platform, p, &(struct platform_bot){0}))
+			notify_dest_keep(n, p, platform, true);
 	}
 	for (i = j = 0; i < n->ndests; i++) {
 		d = n->dests[i];
@@ -745,22 +862,25 @@ notify_new(struct loop *loop, const struct conf *c)
 size_t
 notify_destinations(const struct notify *n, const char **names, size_t max)
 {
-	size_t i;
+	size_t i, k = 0;
 
-	for (i = 0; i < n->ndests && i < max; i++)
-		names[i] = n->dests[i]->name;
-	return n->ndests;
+	for (i = 0; i < n->ndests; i++) {
+		if (n->dests[i]->dm)
+			continue;
+		if (k < max)
+			names[k] = n->dests[i]->name;
+		k++;
+	}
+	return k;
 }
 
-int
-notify_post(struct notify *n, const char *dest, const char *text,
-    long give_up_after, notify_cb cb, void *arg)
+/* Queues a new item for d. */
+static struct notify_item *
+notify_queue(struct notify_dest *d, const char *text, long give_up_after,
+    notify_cb cb, void *arg)
 {
-	struct notify_dest *d;
 	struct notify_item *it;
 
-	if (n->closing || (d = notify_dest_find(n, dest)) == NULL)
-		return -1;
 	it = xcalloc(1, sizeof(*it));
 	it->text = xstrdup(text);
 	it->cb = cb;
@@ -778,7 +898,49 @@ notify_post(struct notify *n, const char *dest, const char *text,
 	/* From the loop, so that cb never runs inside this call. */
 	if (d->easy == NULL && d->head == it)
 		notify_dest_wake(d, 0);
+	return it;
+}
+
+int
+notify_post(struct notify *n, const char *dest, const char *text,
+    long give_up_after, notify_cb cb, void *arg)
+{
+	struct notify_dest *d;
+
+	if (n->closing || (d = notify_dest_find(n, dest)) == NULL || d->dm)
+		return -1;
+	notify_queue(d, text, give_up_after, cb, arg);
 	return 0;
+}
+
+int
+notify_dm(struct notify *n, const char *section, const char *user,
+    const char *text, long give_up_after, notify_cb cb, void *arg)
+{
+	struct notify_dest *d;
+	struct notify_item *it;
+	char *name;
+
+	if (n->closing || !platform_id_ok(user))
+		return -1;
+	name = xasprintf("%s/dm", section);
+	d = notify_dest_find(n, name);
+	free(name);
+	if (d == NULL)
+		return -1;
+	it = notify_queue(d, text, give_up_after, cb, arg);
+	it->dm.user = xstrdup(user);
+	return 0;
+}
+
+bool
+notify_dm_ready(const struct notify *n, const char *section)
+{
+	char *name = xasprintf("%s/dm", section);
+	bool ok = notify_dest_find(n, name) != NULL;
+
+	free(name);
+	return ok;
 }
 
 size_t
@@ -849,6 +1011,7 @@ notify_free(struct notify *n)
 
 struct notify_test {
 	char *name;
+	bool queued;
 	bool done;
 	bool ok;
 	char *why;
@@ -875,17 +1038,24 @@ notify_test_on_signal(void *arg, enum loop_signal sig)
 	loop_stop(arg);
 }
 
-int
-notify_test_destinations(const char *path, FILE *out)
+/*
+ * Loads path and, when it has a destination, runs a loop of its own
+ * until every test item queued by the caller's queue() has finished or a
+ * signal came.  The items are t[0..*nt); returns 0 when all were
+ * delivered, printing one line each to out.
+ */
+static int
+notify_test_run(const char *path, FILE *out,
+    size_t (*queue)(struct notify *, const struct conf *, const char *text,
+        struct notify_test *t, void *arg),
+    void *arg)
 {
 	struct notify_test t[CONF_PLATFORMS_MAX];
-	const char *names[CONF_PLATFORMS_MAX];
-	struct notify_dest *d;
 	struct notify *n;
 	struct loop *loop;
 	struct conf *c;
 	struct diag dg;
-	size_t nd, i, pending = 0;
+	size_t nt, i, pending = 0;
 	char *text;
 	int rc = 0;
 
@@ -897,8 +1067,9 @@ notify_test_destinations(const char *path, FILE *out)
 	}
 	diag_reset(&dg);
 	if (!notify_configured(c)) {
-		fprintf(
-		    stderr, "%s: no section has a staff_webhook_url\n", path);
+		fprintf(stderr,
+		    "%s: no section has a staff_webhook_url or a bot_token\n",
+		    path);
 		conf_free(c);
 		return 1;
 	}
@@ -906,22 +1077,20 @@ notify_test_destinations(const char *path, FILE *out)
 	loop_signals_init(loop, notify_test_on_signal, loop);
 	n = notify_new(loop, c);
 	text = xasprintf("intakebot: test message from %s", c->nick);
-	nd = notify_destinations(n, names, CONF_PLATFORMS_MAX);
 	memset(t, 0, sizeof(t));
-	for (i = 0; i < nd; i++) {
-		d = notify_dest_find(n, names[i]);
-		t[i].name = xstrdup(names[i]);
+	for (i = 0; i < CONF_PLATFORMS_MAX; i++) {
 		t[i].pending = &pending;
 		t[i].loop = loop;
-		if (notify_post(n, names[i], text, d->test_give_up,
-		        notify_test_on_result, &t[i]) == 0)
-			pending++;
 	}
+	nt = queue(n, c, text, t, arg);
+	for (i = 0; i < nt; i++)
+		if (t[i].queued)
+			pending++;
 	if (pending > 0)
 		loop_run(loop);
 	/* Whatever is left (a signal) fails with "shutdown". */
 	notify_free(n);
-	for (i = 0; i < nd; i++) {
+	for (i = 0; i < nt; i++) {
 		if (t[i].done && t[i].ok)
 			fprintf(out, "%s: ok\n", t[i].name);
 		else {
@@ -932,9 +1101,63 @@ notify_test_destinations(const char *path, FILE *out)
 		free(t[i].name);
 		free(t[i].why);
 	}
+	if (nt == 0)
+		rc = 1;
 	fflush(out);
 	free(text);
 	loop_free(loop);
 	conf_free(c);
 	return rc;
+}
+
+static size_t
+notify_test_queue_dests(struct notify *n, const struct conf *c,
+    const char *text, struct notify_test *t, void *arg)
+{
+	const char *names[CONF_PLATFORMS_MAX];
+	struct notify_dest *d;
+	size_t nd, i;
+
+	(void)c;
+	(void)arg;
+	nd = notify_destinations(n, names, CONF_PLATFORMS_MAX);
+	for (i = 0; i < nd && i < CONF_PLATFORMS_MAX; i++) {
+		d = notify_dest_find(n, names[i]);
+		t[i].name = xstrdup(names[i]);
+		t[i].queued = notify_post(n, names[i], text, d->test_give_up,
+		                  notify_test_on_result, &t[i]) == 0;
+	}
+	return i;
+}
+
+int
+notify_test_destinations(const char *path, FILE *out)
+{
+	return notify_test_run(path, out, notify_test_queue_dests, NULL);
+}
+
+static size_t
+notify_test_queue_dm(struct notify *n, const struct conf *c, const char *text,
+    struct notify_test *t, void *arg)
+{
+	const char *to = arg, *colon = strchr(to, ':');
+	struct notify_dest *d;
+	char *section;
+
+	(void)c;
+	section = xstrndup(to, colon != NULL ? (size_t)(colon - to) : 0);
+	t[0].name = xasprintf("%s/dm", section);
+	if (colon != NULL && (d = notify_dest_find(n, t[0].name)) != NULL)
+		t[0].queued =
+		    notify_dm(n, section, colon + 1, text, d->test_give_up,
+		        notify_test_on_result, &t[0]) == 0;
+	free(section);
+	return 1;
+}
+
+int
+notify_test_dm(const char *path, const char *to, FILE *out)
+{
+	return notify_test_run(
+	    path, out, notify_test_queue_dm, (void *)(uintptr_t)to);
 }

@@ -32,7 +32,10 @@ enum notify_result {
  */
 typedef void (*notify_cb)(void *arg, enum notify_result, const char *why);
 
-/* True when some platform section of c has a staff_webhook_url. */
+/*
+ * True when some platform section of c has a staff_webhook_url or a bot
+ * account for direct messages.
+ */
 bool notify_configured(const struct conf *c);
 
 /*
@@ -74,6 +77,21 @@ size_t notify_destinations(
 int notify_post(struct notify *, const char *dest, const char *text,
     long give_up_after, notify_cb cb, void *arg);
 
+/*
+ * Queues text (neutral Markdown) as a direct message to user (the
+ * platform's user id, or name where it addresses people by name) through
+ * the REST API of the bot account of platform section section, with the
+ * same guarantees as notify_post: in order per section, retried on 429
+ * (Retry-After), 5xx, timeouts and transient errors inside a 200, until
+ * give_up_after.  The destination is named "SECTION/dm" in metrics and
+ * logs.  Returns -1 (no cb) when the section has no bot account or user
+ * is not a plain id.
+ */
+int notify_dm(struct notify *, const char *section, const char *user,
+    const char *text, long give_up_after, notify_cb cb, void *arg);
+/* True when section can send direct messages. */
+bool notify_dm_ready(const struct notify *, const char *section);
+
 /* Items queued for dest, the one being sent included (0 if unknown). */
 size_t notify_queue_depth(const struct notify *, const char *dest);
 
@@ -103,5 +121,12 @@ void notify_free(struct notify *);
  * problem or no destination included, reported on stderr).
  */
 int notify_test_destinations(const char *path, FILE *out);
+
+/*
+ * --test-dm SECTION:USER: the same for one direct message to USER
+ * through SECTION's bot account; prints "SECTION/dm: ok" or "... failed:
+ * WHY".  Returns 0 when it was delivered.
+ */
+int notify_test_dm(const char *path, const char *to, FILE *out);
 
 #endif

@@ -38,6 +38,36 @@ enum notify_verdict {
 #define PLATFORM_NEEDS_SIGNING_SECRET 0x2 /* signing_secret */
 #define PLATFORM_NEEDS_PUBLIC_KEY 0x4     /* public_key */
 
+/* The bot account a platform's REST API is called with (borrowed). */
+struct platform_bot {
+	const char *api_url; /* no trailing '/' needed */
+	const char *token;   /* secret */
+	const char *user_id; /* Rocket.Chat X-User-Id */
+};
+
+/* One direct message on its way: who, and what setup has learnt. */
+struct platform_dm {
+	char *user;    /* recipient: user id, or name (dm_by_name) */
+	char *self;    /* the bot's own user id, once known */
+	char *channel; /* the direct channel, once opened */
+};
+
+/* One REST call; every string is new (platform_call_free). */
+struct platform_call {
+	bool get;        /* GET, else POST with body */
+	char *url;       /* absolute */
+	char *body;      /* JSON, NULL for a GET */
+	char *header[3]; /* "Name: value" lines, NULL-terminated (secret) */
+};
+void platform_call_free(struct platform_call *);
+/* bot's api_url (trailing '/' dropped) followed by path, new. */
+char *platform_api_url(const struct platform_bot *, const char *path);
+/*
+ * True when s can stand in a URL path or a channel address as it is: 1 to
+ * 64 of letters, digits, '.', '_' and '-' (every platform's ids are).
+ */
+bool platform_id_ok(const char *s);
+
 struct platform_limits {
 	size_t max_chars;   /* code points of text per post, 0: none */
 	size_t max_payload; /* bytes of JSON per post, 0: none */
@@ -83,6 +113,26 @@ struct platform {
 	 */
 	enum notify_verdict (*classify_2xx)(long status, const char *body,
 	    size_t len, long *wait_ms, char *why, size_t whylen);
+
+	/* ---- Direct messages through the REST API (NULL: none) ---- */
+	const char *default_api_url; /* when the section sets none */
+	bool dm_by_name;             /* addressed by user name, not id */
+	bool dm_needs_user_id;       /* bot_user_id is required */
+	/*
+	 * The next call to deliver one part of text (rendered) to dm: the
+	 * setup calls first (the bot's id, the direct channel), then the
+	 * post itself.
+	 */
+	void (*dm_call)(const struct platform_bot *, const struct platform_dm *,
+	    const char *text, struct platform_call *);
+	/*
+	 * Judges a 2xx answer to that call: on NOTIFY_VERDICT_OK records
+	 * what a setup call learnt in dm and sets *sent when the part was
+	 * posted.  Errors inside a 200 ({"ok": false}) are told apart as
+	 * for classify_2xx.
+	 */
+	enum notify_verdict (*dm_answer)(struct platform_dm *, const char *body,
+	    size_t len, bool *sent, long *wait_ms, char *why, size_t whylen);
 };
 
 /* The platform of that name, or NULL. */
@@ -97,6 +147,13 @@ enum notify_verdict platform_verdict_by_status(long status);
 
 /* True when s[0..len) contains needle, in any case. */
 bool platform_icontains(const char *s, size_t len, const char *needle);
+
+/*
+ * The bot account of a section, or false when direct messages cannot be
+ * sent from it (no dm_call, no api_url, token or needed user id).
+ */
+bool platform_bot_get(const struct platform *, const struct conf_platform *,
+    struct platform_bot *);
 
 /* Renders neutral Markdown in the platform's dialect.  Caller frees. */
 char *platform_render(const struct platform *, const char *md);
@@ -147,6 +204,12 @@ bool platform_json_error(const char *body, size_t len, char *out, size_t);
 long platform_json_retry_after(const char *body, size_t len);
 /* The boolean at key of a JSON object body: 1, 0, or -1 when absent. */
 int platform_json_body_bool(const char *body, size_t len, const char *key);
+/*
+ * The id at key of a JSON object body (of its object in, when not NULL),
+ * new, or NULL when absent or not platform_id_ok.
+ */
+char *platform_json_id(
+    const char *body, size_t len, const char *in, const char *key);
 /* True when a JSON object body has key. */
 bool platform_json_body_has(const char *body, size_t len, const char *key);
 

@@ -205,6 +205,55 @@ discord_post_url(const char *url)
 	return xstrdup(url);
 }
 
+/*
+ * A direct message: POST /users/@me/channels with the recipient gives
+ * the DM channel (the existing one comes back), then each part goes to
+ * /channels/{id}/messages, never pinging anyone.
+ */
+static void
+discord_dm_call(const struct platform_bot *bot, const struct platform_dm *dm,
+    const char *text, struct platform_call *c)
+{
+	struct json_object *o;
+	char *path;
+
+	c->header[0] = xasprintf("Authorization: Bot %s", bot->token);
+	c->header[1] = xasprintf("User-Agent: DiscordBot "
+	                         "(https://github.com/intakebot, 1)");
+	if (dm->channel == NULL) {
+		c->url = platform_api_url(bot, "/users/@me/channels");
+		o = json_object_new_object();
+		json_object_object_add(
+		    o, "recipient_id", json_object_new_string(dm->user));
+		c->body = platform_json_take(o);
+		return;
+	}
+	path = xasprintf("/channels/%s/messages", dm->channel);
+	c->url = platform_api_url(bot, path);
+	free(path);
+	c->body = discord_payload(text);
+}
+
+static enum notify_verdict
+discord_dm_answer(struct platform_dm *dm, const char *body, size_t len,
+    bool *sent, long *wait_ms, char *why, size_t whylen)
+{
+	char *id;
+
+	(void)wait_ms;
+	if ((id = platform_json_id(body, len, NULL, "id")) == NULL) {
+		snprintf(why, whylen, "answer without an id");
+		return NOTIFY_VERDICT_FAIL;
+	}
+	if (dm->channel == NULL) {
+		dm->channel = id;
+		return NOTIFY_VERDICT_OK;
+	}
+	free(id);
+	*sent = true;
+	return NOTIFY_VERDICT_OK;
+}
+
 const struct platform platform_discord = {
     .name = "discord",
     .needs = PLATFORM_NEEDS_PUBLIC_KEY,
@@ -217,4 +266,7 @@ const struct platform platform_discord = {
     .lim = {.max_chars = 2000, .rate_per_min = 150, .burst = 5},
     .payload = discord_payload,
     .post_url = discord_post_url,
+    .default_api_url = "https://discord.com/api/v10",
+    .dm_call = discord_dm_call,
+    .dm_answer = discord_dm_answer,
 };

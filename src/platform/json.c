@@ -289,3 +289,20 @@ platform_payload_text(const char *text)
 {
 	return platform_json_text("text", text);
 }
+
+char *
+platform_json_id(const char *body, size_t len, const char *in, const char *key)
+{
+	struct json_object *o, *at;
+	const char *id;
+	char *out = NULL;
+
+	if ((o = platform_json_body(body, len)) == NULL)
+		return NULL;
+	at = in != NULL ? platform_json_obj(o, in) : o;
+	id = platform_json_str(at, key, NULL);
+	if (platform_id_ok(id))
+		out = xstrdup(id);
+	json_object_put(o);
+	return out;
+}

@@ -281,6 +281,60 @@ mm_render(const struct hook_ctx *ctx, const struct hook_event *ev,
 	hook_respond(resp, platform_json_take(o));
 }
 
+/*
+ * A direct message: the bot's own id (GET /users/me), the direct channel
+ * of the bot and the user (POST /channels/direct, the existing one comes
+ * back), then each part as a post.  Authorization: Bearer <bot token>.
+ */
+static void
+mm_dm_call(const struct platform_bot *bot, const struct platform_dm *dm,
+    const char *text, struct platform_call *c)
+{
+	struct json_object *o;
+
+	c->header[0] = xasprintf("Authorization: Bearer %s", bot->token);
+	if (dm->self == NULL) {
+		c->get = true;
+		c->url = platform_api_url(bot, "/api/v4/users/me");
+	} else if (dm->channel == NULL) {
+		c->url = platform_api_url(bot, "/api/v4/channels/direct");
+		o = json_object_new_array();
+		json_object_array_add(o, json_object_new_string(dm->self));
+		json_object_array_add(o, json_object_new_string(dm->user));
+		c->body = platform_json_take(o);
+	} else {
+		c->url = platform_api_url(bot, "/api/v4/posts");
+		o = json_object_new_object();
+		json_object_object_add(
+		    o, "channel_id", json_object_new_string(dm->channel));
+		json_object_object_add(
+		    o, "message", json_object_new_string(text));
+		c->body = platform_json_take(o);
+	}
+}
+
+static enum notify_verdict
+mm_dm_answer(struct platform_dm *dm, const char *body, size_t len, bool *sent,
+    long *wait_ms, char *why, size_t whylen)
+{
+	char *id;
+
+	(void)wait_ms;
+	if ((id = platform_json_id(body, len, NULL, "id")) == NULL) {
+		snprintf(why, whylen, "answer without an id");
+		return NOTIFY_VERDICT_FAIL;
+	}
+	if (dm->self == NULL)
+		dm->self = id;
+	else if (dm->channel == NULL)
+		dm->channel = id;
+	else {
+		free(id);
+		*sent = true;
+	}
+	return NOTIFY_VERDICT_OK;
+}
+
 const struct platform platform_mattermost = {
     .name = "mattermost",
     .needs = PLATFORM_NEEDS_TOKEN,
@@ -292,4 +346,6 @@ const struct platform platform_mattermost = {
     /* 16383 runes per post; rate limiting off unless enabled (10/s). */
     .lim = {.max_chars = 16383, .rate_per_min = 600, .burst = 10},
     .payload = platform_payload_text,
+    .dm_call = mm_dm_call,
+    .dm_answer = mm_dm_answer,
 };

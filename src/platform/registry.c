@@ -2,9 +2,11 @@
  * The registry of platforms: one line per src/platform/<name>.c.
  */
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "conf.h"
 #include "platform.h"
 #include "text.h"
 #include "xmalloc.h"
@@ -104,4 +106,59 @@ platform_verdict_by_status(long status)
 	if (status == 408 || status == 429 || (status >= 500 && status <= 599))
 		return NOTIFY_VERDICT_RETRY;
 	return NOTIFY_VERDICT_FAIL;
+}
+
+bool
+platform_bot_get(const struct platform *p, const struct conf_platform *pl,
+    struct platform_bot *bot)
+{
+	memset(bot, 0, sizeof(*bot));
+	if (p == NULL || p->dm_call == NULL || pl->bot_token == NULL ||
+	    pl->bot_token[0] == '\0')
+		return false;
+	bot->api_url = pl->api_url != NULL && pl->api_url[0] != '\0'
+	    ? pl->api_url
+	    : p->default_api_url;
+	bot->token = pl->bot_token;
+	bot->user_id = pl->bot_user_id;
+	if (bot->api_url == NULL || bot->api_url[0] == '\0')
+		return false;
+	if (p->dm_needs_user_id &&
+	    (bot->user_id == NULL || bot->user_id[0] == '\0'))
+		return false;
+	return true;
+}
+
+void
+platform_call_free(struct platform_call *c)
+{
+	size_t i;
+
+	free(c->url);
+	free(c->body);
+	for (i = 0; i < sizeof(c->header) / sizeof(c->header[0]); i++)
+		free(c->header[i]);
+	memset(c, 0, sizeof(*c));
+}
+
+char *
+platform_api_url(const struct platform_bot *bot, const char *path)
+{
+	size_t n = strlen(bot->api_url);
+
+	while (n > 0 && bot->api_url[n - 1] == '/')
+		n--;
+	return xasprintf("%.*s%s", (int)n, bot->api_url, path);
+}
+
+bool
+platform_id_ok(const char *s)
+{
+	size_t n;
+
+	if (s == NULL || (n = strlen(s)) == 0 || n > 64)
+		return false;
+	return strspn(s,
+	           "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	           "0123456789._-") == n;
 }

@@ -20,21 +20,6 @@
 
 extern const struct platform platform_rocketchat;
 
-/* Rocket.Chat user names: letters, digits, '.', '_' and '-'. */
-#define RC_NAME_MAX 64
-
-static bool
-rc_name_ok(const char *s)
-{
-	size_t n;
-
-	if (s == NULL || (n = strlen(s)) == 0 || n > RC_NAME_MAX)
-		return false;
-	return strspn(s,
-	           "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	           "0123456789._-") == n;
-}
-
 static int
 rc_verify(const struct hook_ctx *ctx, const struct hook_request *req,
     struct hook_event *ev, struct hook_response *resp)
@@ -80,7 +65,7 @@ rc_parse(const struct hook_ctx *ctx, const struct hook_request *req,
 	ev->user_id = platform_json_str(o, "user_id", NULL);
 	ev->user_name = platform_json_str(o, "user_name", NULL);
 	ev->thread = platform_json_str(o, "tmid", NULL);
-	ev->private_ok = rc_name_ok(ev->user_name);
+	ev->private_ok = platform_id_ok(ev->user_name);
 	ev->text = platform_json_str(o, "text", &ev->text_len);
 	if (ev->text == NULL) {
 		hook_refuse(resp, 400, "no text", false);
@@ -138,6 +123,41 @@ rc_classify_2xx(long status, const char *body, size_t len, long *wait_ms,
 	return NOTIFY_VERDICT_FAIL;
 }
 
+/*
+ * A direct message: chat.postMessage to "@name" finds the user and opens
+ * the DM room when missing.  X-Auth-Token and X-User-Id of the bot.
+ */
+static void
+rc_dm_call(const struct platform_bot *bot, const struct platform_dm *dm,
+    const char *text, struct platform_call *c)
+{
+	struct json_object *o = json_object_new_object();
+	char *to = xasprintf("@%s", dm->user);
+
+	c->header[0] = xasprintf("X-Auth-Token: %s", bot->token);
+	c->header[1] = xasprintf("X-User-Id: %s", bot->user_id);
+	c->url = platform_api_url(bot, "/api/v1/chat.postMessage");
+	json_object_object_add(o, "channel", json_object_new_string(to));
+	json_object_object_add(o, "text", json_object_new_string(text));
+	c->body = platform_json_take(o);
+	free(to);
+}
+
+static enum notify_verdict
+rc_dm_answer(struct platform_dm *dm, const char *body, size_t len, bool *sent,
+    long *wait_ms, char *why, size_t whylen)
+{
+	enum notify_verdict v;
+
+	(void)dm;
+	if (platform_json_body_bool(body, len, "success") != 1) {
+		v = rc_classify_2xx(200, body, len, wait_ms, why, whylen);
+		return v == NOTIFY_VERDICT_OK ? NOTIFY_VERDICT_FAIL : v;
+	}
+	*sent = true;
+	return NOTIFY_VERDICT_OK;
+}
+
 const struct platform platform_rocketchat = {
     .name = "rocketchat",
     .needs = PLATFORM_NEEDS_TOKEN,
@@ -149,4 +169,8 @@ const struct platform platform_rocketchat = {
     .lim = {.max_chars = 5000, .rate_per_min = 10, .burst = 1},
     .payload = platform_payload_text,
     .classify_2xx = rc_classify_2xx,
+    .dm_by_name = true,
+    .dm_needs_user_id = true,
+    .dm_call = rc_dm_call,
+    .dm_answer = rc_dm_answer,
 };

@@ -163,6 +163,57 @@ slack_classify_2xx(long status, const char *body, size_t len, long *wait_ms,
 	                            : NOTIFY_VERDICT_FAIL;
 }
 
+/*
+ * A direct message through the Web API: conversations.open with the
+ * user's id gives the DM channel, chat.postMessage posts each part.
+ * Every answer is a 200 with "ok"; the error is its "error".
+ */
+static void
+slack_dm_call(const struct platform_bot *bot, const struct platform_dm *dm,
+    const char *text, struct platform_call *c)
+{
+	struct json_object *o = json_object_new_object();
+
+	c->header[0] = xasprintf("Authorization: Bearer %s", bot->token);
+	if (dm->channel == NULL) {
+		c->url = platform_api_url(bot, "/conversations.open");
+		json_object_object_add(
+		    o, "users", json_object_new_string(dm->user));
+	} else {
+		c->url = platform_api_url(bot, "/chat.postMessage");
+		json_object_object_add(
+		    o, "channel", json_object_new_string(dm->channel));
+		json_object_object_add(o, "text", json_object_new_string(text));
+	}
+	c->body = platform_json_take(o);
+}
+
+static enum notify_verdict
+slack_dm_answer(struct platform_dm *dm, const char *body, size_t len,
+    bool *sent, long *wait_ms, char *why, size_t whylen)
+{
+	char tok[PLATFORM_TOKEN_MAX + 1];
+
+	(void)wait_ms;
+	if (platform_json_body_bool(body, len, "ok") != 1) {
+		if (!platform_json_error(body, len, tok, sizeof(tok)))
+			snprintf(tok, sizeof(tok), "no ok");
+		snprintf(why, whylen, "HTTP 200, error %s", tok);
+		return slack_transient(tok) ? NOTIFY_VERDICT_RETRY
+		                            : NOTIFY_VERDICT_FAIL;
+	}
+	if (dm->channel != NULL) {
+		*sent = true;
+		return NOTIFY_VERDICT_OK;
+	}
+	if ((dm->channel = platform_json_id(body, len, "channel", "id")) ==
+	    NULL) {
+		snprintf(why, whylen, "conversations.open without a channel");
+		return NOTIFY_VERDICT_FAIL;
+	}
+	return NOTIFY_VERDICT_OK;
+}
+
 const struct platform platform_slack = {
     .name = "slack",
     .needs = PLATFORM_NEEDS_SIGNING_SECRET,
@@ -181,4 +232,7 @@ const struct platform platform_slack = {
         .reply_max = 3900},
     .payload = platform_payload_text,
     .classify_2xx = slack_classify_2xx,
+    .default_api_url = "https://slack.com/api",
+    .dm_call = slack_dm_call,
+    .dm_answer = slack_dm_answer,
 };

@@ -9,13 +9,19 @@ sink_start() {
 	python3 "$TOP/tests/lib/sink.py" --dir "$_d" --platform "$2" \
 	    2>"$_d/log" &
 	track $!
+	SINK_PORT=$(port_file "$_d" "sink $1")
+}
+
+# port_file DIR WHAT: waits (at most 10 s) for a test server to write
+# DIR/port and prints it.
+port_file() {
 	_i=0
-	while [ ! -s "$_d/port" ]; do
+	while [ ! -s "$1/port" ]; do
 		_i=$((_i + 1))
-		[ $_i -gt 100 ] && fail "sink $1 did not start"
+		[ $_i -gt 100 ] && fail "$2 did not start"
 		sleep 0.1
 	done
-	SINK_PORT=$(cat "$_d/port")
+	cat "$1/port"
 }
 
 # sink_modes NAME MODE...: the answers to give, one per request (the last

@@ -202,8 +202,8 @@ test_pipeline(void **state)
 	pl.kind = "rocketchat";
 	pl.token = "t0,t1";
 	pl.staff_channel = "#staff";
-	ctx = (struct hook_ctx){
-	    &pl, "intakebot", fake_handler, NULL, hook_cache_new(4, 60), NULL};
+	ctx = (struct hook_ctx){&pl, "intakebot", fake_handler, NULL,
+	    hook_cache_new(4, 60), NULL, NULL, NULL};
 	memset(&req, 0, sizeof(req));
 	req.method = "POST";
 	req.content_type = "application/json";
