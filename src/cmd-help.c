@@ -17,7 +17,7 @@ cmd_help_exec(struct cmd_ctx *x)
 {
 	const struct topic *topics[CMD_HELP_TOPICS_MAX], *t;
 	const struct cmd_entry *e;
-	const char *p = x->env->conf->prefix;
+	const char *p = x->prefix;
 	struct buf b;
 	size_t n, i;
 

@@ -16,7 +16,7 @@ void
 cmd_search_exec(struct cmd_ctx *x)
 {
 	const struct topic *hits[CMD_SEARCH_HITS];
-	const char *p = x->env->conf->prefix;
+	const char *p = x->prefix;
 	struct buf b;
 	size_t n, i, cut;
 

@@ -26,7 +26,7 @@ cmd_topic_wants_more(const char *args)
 void
 cmd_topic_exec(struct cmd_ctx *x, const struct topic *t)
 {
-	const char *p = x->env->conf->prefix;
+	const char *p = x->prefix;
 	struct reply *r;
 
 	if (cmd_topic_wants_more(x->args) && t->body[0] != '\0') {

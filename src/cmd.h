@@ -21,6 +21,8 @@ struct cmd_ctx {
 	const struct router_env *env;
 	const struct message *msg;
 	const char *lang; /* reply language */
+	const char
+	    *prefix;      /* how the asker invokes commands: "!", "/intake " */
 	const char *name; /* the word typed, lower-case */
 	const char *args; /* the rest, trimmed */
 	char **argv;      /* args split on spaces */

@@ -289,7 +289,7 @@ consult_submit(struct consult *co, const struct message *m, const char *lang,
 		        "personales en canales públicos). Recibirá un número "
 		        "de "
 		        "referencia y el personal se pondrá en contacto."),
-		    cf->prefix);
+		    m->invocation != NULL ? m->invocation : cf->prefix);
 		goto out;
 	}
 	if (strlen(text) > (size_t)cf->consult_max_length) {

@@ -218,13 +218,37 @@ hook_is_staff_channel(
 	    (ev->channel_id != NULL && strcmp(ev->channel_id, sc) == 0);
 }
 
+/*
+ * "/intake " for a slash command named intake (or /intake), for help and
+ * hints; NULL for any other event or a name that is not 1 to 32 letters,
+ * digits, '-' and '_'.
+ */
+static char *
+hook_invocation(const struct hook_event *ev)
+{
+	const char *c = ev->command;
+	size_t n;
+
+	if (!ev->slash || c == NULL)
+		return NULL;
+	if (*c == '/')
+		c++;
+	n = strlen(c);
+	if (n == 0 || n > 32 ||
+	    strspn(c,
+	        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	        "0123456789-_") != n)
+		return NULL;
+	return xasprintf("/%s ", c);
+}
+
 /* Builds the neutral message from ev and runs the handler. */
 static void
 hook_dispatch(const struct hook_ctx *ctx, const struct hook_event *ev,
     struct replies *out)
 {
 	struct message m;
-	char *text, *team, *chan, *user, *uid;
+	char *text, *team, *chan, *user, *uid, *inv;
 
 	text = text_sanitize(ev->text != NULL ? ev->text : "",
 	    ev->text != NULL ? ev->text_len : 0, MESSAGE_TEXT_MAX, 0);
@@ -247,12 +271,14 @@ hook_dispatch(const struct hook_ctx *ctx, const struct hook_event *ev,
 	m.is_staff = hook_is_staff_channel(ctx->pl, ev);
 	m.addressed = ev->slash;
 	m.no_private = !ev->private_ok && !ev->dm_ok;
+	m.invocation = inv = hook_invocation(ev);
 	ctx->handler(ctx->handler_arg, &m, out);
 	free(text);
 	free(team);
 	free(chan);
 	free(user);
 	free(uid);
+	free(inv);
 }
 
 int

@@ -114,7 +114,8 @@ struct hook_event {
 	const char *thread; /* thread to answer in, or NULL */
 	bool is_private;
 	bool from_bot;
-	bool slash; /* a slash command: addressed */
+	bool slash;          /* a slash command: addressed */
+	const char *command; /* its name ("/intake", "intake"), or NULL */
 	/* The answer can reach this sender alone (ephemeral, a DM). */
 	bool private_ok;
 	/* Else private replies go later as a direct message (set by hook.c). */

@@ -34,6 +34,11 @@ struct message {
 	 * says instead how to reach the bot privately.
 	 */
 	bool no_private;
+	/*
+	 * How this sender invokes a command, for help and hints: "/intake "
+	 * after a slash command; NULL: the configured prefix ("!").
+	 */
+	const char *invocation;
 };
 
 enum reply_to {

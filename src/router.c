@@ -109,7 +109,7 @@ static void
 router_unknown(struct router *r, struct cmd_ctx *x, bool talk)
 {
 	const char *sugg[ROUTER_SUGGEST_MAX + 1];
-	const char *p = r->env.conf->prefix;
+	const char *p = x->prefix;
 	const struct cmd_entry *e;
 	size_t n, i;
 	struct buf b;
@@ -184,6 +184,7 @@ router_handle(struct router *r, const struct message *m, struct replies *out)
 	x.env = &r->env;
 	x.msg = m;
 	x.lang = router_language(r, m);
+	x.prefix = m->invocation != NULL ? m->invocation : c->prefix;
 	x.out = out;
 	sp = line + strcspn(line, " ");
 	if (*sp != '\0') {
@@ -217,7 +218,7 @@ router_handle(struct router *r, const struct message *m, struct replies *out)
 				        "Esa orden es solo para el personal."));
 			else if (x.argc < e->min_args || x.argc > e->max_args)
 				replies_addf(out, REPLY_PRIVATE, "%s: %s%s",
-				    cmd_tr(x.lang, "Usage", "Uso"), c->prefix,
+				    cmd_tr(x.lang, "Usage", "Uso"), x.prefix,
 				    e->usage);
 			else
 				e->exec(&x);

@@ -143,6 +143,7 @@ discord_parse(const struct hook_ctx *ctx, const struct hook_request *req,
 	ev->user_id = platform_json_str(user, "id", NULL);
 	ev->user_name = platform_json_str(user, "username", NULL);
 	ev->from_bot = platform_json_true(user, "bot");
+	ev->command = platform_json_str(data, "name", NULL);
 	ev->text = discord_option_text(data, &ev->text_len);
 	if (ev->text == NULL || ev->text_len == 0) {
 		ev->text = "help";

@@ -189,6 +189,7 @@ mm_parse(const struct hook_ctx *ctx, const struct hook_request *req,
 	ev->text = mm_get(d, "text", &ev->text_len);
 	cmd = mm_get(d, "command", NULL);
 	ev->slash = cmd != NULL && cmd[0] != '\0';
+	ev->command = cmd;
 	if (ev->slash) {
 		/* The command's answer can be ephemeral. */
 		ev->private_ok = true;

@@ -75,7 +75,7 @@ slack_parse(const struct hook_ctx *ctx, const struct hook_request *req,
 	}
 	ev->doc = f;
 	ev->doc_free = hook_form_doc_free;
-	if (hook_form_get(f, "command", NULL) == NULL) {
+	if ((ev->command = hook_form_get(f, "command", NULL)) == NULL) {
 		hook_refuse(resp, 400, "not a slash command", false);
 		return -1;
 	}
