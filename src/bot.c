@@ -23,6 +23,7 @@
 #include "log.h"
 #include "loop.h"
 #include "notify.h"
+#include "platform.h"
 #include "router.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -157,6 +158,51 @@ bot_on_dm(void *arg, const char *section, const char *user, const char *text)
 		return 0;
 	return notify_dm(b->notify, section, user, text,
 	    b->conf->consult_dead_after, bot_on_dm_done, NULL);
+}
+
+/*
+ * Staff replies go back to requesters by the platform's direct messages.
+ * IRC requesters: the IRC side has to say when the nick is online with
+ * the account that asked (MONITOR, else ISON); until irc.c offers that,
+ * they cannot be replied to.  Seam: can() true for "irc", ready()
+ * asking irc.c, post() sending a PRIVMSG.
+ */
+static bool
+bot_reply_can(void *ctx, const struct store_consult *c, const char **why)
+{
+	struct bot *b = ctx;
+
+	if (b->notify != NULL && notify_dm_ready(b->notify, c->adapter))
+		return true;
+	if (strcmp(c->adapter, "irc") == 0)
+		*why = "replies to IRC requesters are not available yet";
+	else if (platform_find(c->adapter) != NULL)
+		*why = "no bot account (api_url, bot_token) for that platform";
+	else
+		*why = "that adapter has no way back to the requester";
+	return false;
+}
+
+static int
+bot_reply_post(void *ctx, const struct store_consult *c, const char *text,
+    long give_up_after, consult_done_cb cb, void *arg)
+{
+	const struct platform *p = platform_find(c->adapter);
+	struct bot *b = ctx;
+	struct bot_post *bp;
+
+	if (b->notify == NULL || p == NULL)
+		return -1;
+	bp = xmalloc(sizeof(*bp));
+	bp->cb = cb;
+	bp->arg = arg;
+	if (notify_dm(b->notify, c->adapter,
+	        p->dm_by_name ? c->requester : c->requester_id, text,
+	        give_up_after, bot_on_notify_posted, bp) == -1) {
+		free(bp);
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -329,6 +375,8 @@ bot_new(const struct bot_options *opt)
 		return NULL;
 	}
 	b->consult = consult_new(b->loop, b->store, b->conf);
+	consult_set_replier(b->consult,
+	    &(struct consult_replier){bot_reply_can, NULL, bot_reply_post, b});
 	env = (struct router_env){.conf = b->conf,
 	    .content = b->content,
 	    .consult = b->consult,

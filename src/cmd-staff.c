@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cmd.h"
 #include "consult.h"
@@ -77,4 +78,19 @@ cmd_done_exec(struct cmd_ctx *x)
 	if (cmd_staff_ready(x) && (n = cmd_staff_number(x)) > 0)
 		consult_close(
 		    x->env->consult, n, x->msg->sender, x->lang, x->out);
+}
+
+void
+cmd_reply_exec(struct cmd_ctx *x)
+{
+	const char *text;
+	long long n;
+
+	if (!cmd_staff_ready(x) || (n = cmd_staff_number(x)) <= 0)
+		return;
+	/* The text is everything after the number, spaces kept. */
+	text = x->args + strlen(x->argv[0]);
+	text += strspn(text, " ");
+	consult_reply(
+	    x->env->consult, n, x->msg->sender, text, x->lang, x->out);
 }

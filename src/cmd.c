@@ -19,6 +19,8 @@ static const struct cmd_entry cmd_entries[] = {
     {"claim", {"asignar", NULL}, "claim NUMBER", 1, 1, CMD_STAFF,
         cmd_claim_exec},
     {"done", {"cerrar", NULL}, "done NUMBER", 1, 1, CMD_STAFF, cmd_done_exec},
+    {"reply", {"responder", NULL}, "reply NUMBER TEXT", 2, 1000, CMD_STAFF,
+        cmd_reply_exec},
     {"reload", {NULL}, "reload", 0, 0, CMD_ADMIN, cmd_reload_exec},
     {"join", {NULL}, "join #CHANNEL", 1, 1, CMD_ADMIN, cmd_join_exec},
     {"part", {NULL}, "part #CHANNEL", 1, 1, CMD_ADMIN, cmd_part_exec},

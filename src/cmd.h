@@ -58,6 +58,7 @@ void cmd_pending_exec(struct cmd_ctx *);
 void cmd_show_exec(struct cmd_ctx *);
 void cmd_claim_exec(struct cmd_ctx *);
 void cmd_done_exec(struct cmd_ctx *);
+void cmd_reply_exec(struct cmd_ctx *);
 void cmd_reload_exec(struct cmd_ctx *);
 void cmd_join_exec(struct cmd_ctx *);
 void cmd_part_exec(struct cmd_ctx *);

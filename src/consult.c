@@ -32,6 +32,20 @@
 #define CONSULT_TICK 1000L          /* ms between delivery scans */
 #define CONSULT_PURGE_EVERY (6L * 3600 * 1000)
 #define CONSULT_LIST_MAX 10
+#define CONSULT_LANES 16       /* requesters with a reply in flight */
+#define CONSULT_REPLY_SCAN 64  /* pending replies looked at per scan */
+#define CONSULT_HISTORY_MAX 20 /* replies shown by !show */
+
+/* One requester's replies: at most one in flight, in order. */
+struct consult_lane {
+	struct consult *owner;
+	char *key;        /* adapter "\n" requester_id; NULL: free */
+	int64_t reply_id; /* in flight, 0: none */
+	int64_t consult_id;
+	int64_t created;  /* of the reply in flight */
+	int64_t retry_at; /* ms, monotonic */
+	long backoff;     /* ms */
+};
 
 struct consult_dest {
 	struct consult *owner;
@@ -53,6 +67,8 @@ struct consult {
 	uint64_t tick_timer;
 	uint64_t kick_timer;
 	uint64_t purge_timer;
+	struct consult_replier replier; /* post NULL: none */
+	struct consult_lane lanes[CONSULT_LANES];
 };
 
 static const char *consult_tr(const char *lang, const char *en, const char *es)
@@ -102,6 +118,7 @@ consult_run_purge(struct consult *co)
 	if ((n = store_purge(co->store, cutoff)) > 0)
 		log_info("purged %lld closed requests older than %d days",
 		    (long long)n, co->conf->consult_retention_days);
+	store_reply_purge(co->store);
 }
 
 static long
@@ -151,6 +168,8 @@ consult_free(struct consult *co)
 		free(co->dests[i]->name);
 		free(co->dests[i]);
 	}
+	for (i = 0; i < CONSULT_LANES; i++)
+		free(co->lanes[i].key);
 	free(co);
 }
 
@@ -207,17 +226,23 @@ consult_active_names(struct consult *co, const char **names)
 }
 
 static void
-consult_format_source(
-    struct buf *b, const char *adapter, const char *channel, int64_t created)
+consult_format_time(struct buf *b, int64_t at)
 {
 	char when[32];
-	time_t t = (time_t)created;
+	time_t t = (time_t)at;
 	struct tm tm;
 
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm);
-	buf_addf(b, "%s %s, %s", adapter, channel != NULL ? channel : "private",
-	    when);
+	buf_addstr(b, when);
+}
+
+static void
+consult_format_source(
+    struct buf *b, const char *adapter, const char *channel, int64_t created)
+{
+	buf_addf(b, "%s %s, ", adapter, channel != NULL ? channel : "private");
+	consult_format_time(b, created);
 }
 
 struct consult_fmt {
@@ -384,6 +409,10 @@ out:
 }
 
 static void consult_post_next(struct consult_dest *);
+static void consult_history(struct consult *, const struct store_consult *,
+    const char *lang, struct buf *);
+static void consult_alert(struct consult *, const struct consult_dest *except,
+    const char *alert, int64_t now);
 
 /*
  * Dead-letters row o of d: marks it, counts it, and queues an alert for
@@ -396,7 +425,6 @@ consult_dead_letter(
 	struct consult *co = d->owner;
 	int64_t now = (int64_t)time(NULL);
 	char labels[160], *alert;
-	size_t i;
 
 	if (why == NULL)
 		why = "unknown error";
@@ -414,11 +442,21 @@ consult_dead_letter(
 	    : xasprintf("[consult alert] an alert could not be delivered to "
 	                "%s (%s)",
 	          d->name, why);
+	consult_alert(co, d, alert, now);
+	free(alert);
+}
+
+/* Queues an alert for every active destination but except. */
+static void
+consult_alert(struct consult *co, const struct consult_dest *except,
+    const char *alert, int64_t now)
+{
+	size_t i;
+
 	for (i = 0; i < co->ndests; i++)
-		if (co->dests[i] != d && co->dests[i]->active)
+		if (co->dests[i] != except && co->dests[i]->active)
 			store_outbox_alert(
 			    co->store, co->dests[i]->name, alert, now);
-	free(alert);
 	consult_kick(co);
 }
 
@@ -508,12 +546,15 @@ consult_post_next(struct consult_dest *d)
 	store_outbox_reset(&o);
 }
 
+static void consult_deliver_replies(struct consult *);
+
 static void
 consult_deliver(struct consult *co)
 {
 	char labels[160];
 	size_t i;
 
+	consult_deliver_replies(co);
 	for (i = 0; i < co->ndests; i++) {
 		consult_post_next(co->dests[i]);
 		snprintf(labels, sizeof(labels), "destination=\"%s\"",
@@ -620,6 +661,7 @@ consult_show(
 	buf_init(&b, 0);
 	consult_describe(&b, &c, lang);
 	buf_addf(&b, ": %s", c.text);
+	consult_history(co, &c, lang, &b);
 	replies_add(out, REPLY_HERE, b.data, NULL);
 	buf_reset(&b);
 	store_consult_reset(&c);
@@ -761,4 +803,266 @@ consult_purge(const struct conf *cf, int days, FILE *fp)
 	fprintf(fp, "purged %lld closed request%s\n", (long long)n,
 	    n == 1 ? "" : "s");
 	return 0;
+}
+
+/* ---- Staff replies to requesters ---- */
+
+void
+consult_set_replier(struct consult *co, const struct consult_replier *r)
+{
+	if (r != NULL)
+		co->replier = *r;
+	else
+		memset(&co->replier, 0, sizeof(co->replier));
+	consult_kick(co);
+}
+
+/* The request fields a replier needs, borrowed from reply row r. */
+static void
+consult_reply_request(const struct store_reply *r, struct store_consult *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->id = r->consult_id;
+	c->adapter = r->adapter;
+	c->requester = r->requester;
+	c->requester_id = r->requester_id;
+	c->lang = r->lang;
+}
+
+static void
+consult_reply_dead(
+    struct consult *co, int64_t reply_id, int64_t consult_id, const char *why)
+{
+	int64_t now = (int64_t)time(NULL);
+	char *alert;
+
+	store_reply_dead(co->store, reply_id, why);
+	log_warnx("reply %lld to request #%lld dead-lettered: %s",
+	    (long long)reply_id, (long long)consult_id, why);
+	metrics_inc("intakebot_replies_total", "result=\"dead\"");
+	alert = xasprintf("[consult alert] a reply to request #%lld could not "
+	                  "be delivered to the requester (%s); see !show %lld",
+	    (long long)consult_id, why, (long long)consult_id);
+	consult_alert(co, NULL, alert, now);
+	free(alert);
+}
+
+static void
+consult_on_replied(void *arg, bool ok, const char *why)
+{
+	struct consult_lane *l = arg;
+	struct consult *co = l->owner;
+	int64_t id = l->reply_id;
+
+	l->reply_id = 0;
+	if (ok) {
+		store_reply_delivered(co->store, id, (int64_t)time(NULL));
+		metrics_inc("intakebot_replies_total", "result=\"ok\"");
+		log_info("reply %lld to request #%lld delivered", (long long)id,
+		    (long long)l->consult_id);
+		l->backoff = CONSULT_BACKOFF_MIN;
+		l->retry_at = 0;
+		consult_kick(co);
+		return;
+	}
+	if (why == NULL)
+		why = "unknown error";
+	store_reply_attempt(co->store, id, why);
+	if ((int64_t)time(NULL) - l->created >= co->conf->consult_dead_after) {
+		consult_reply_dead(co, id, l->consult_id, why);
+		return;
+	}
+	log_info("reply %lld failed, retrying in %ld ms: %s", (long long)id,
+	    l->backoff, why);
+	l->retry_at = loop_now_ms() + l->backoff / 2 +
+	    (long)(random() % (l->backoff / 2 + 1));
+	l->backoff = l->backoff * 2 > CONSULT_BACKOFF_MAX ? CONSULT_BACKOFF_MAX
+	                                                  : l->backoff * 2;
+}
+
+/* The lane of key, or a free one taken for it, or NULL when all are busy. */
+static struct consult_lane *
+consult_lane_get(struct consult *co, const char *key, bool *busy)
+{
+	struct consult_lane *free_lane = NULL, *l;
+	int64_t now = loop_now_ms();
+	size_t i;
+
+	*busy = false;
+	for (i = 0; i < CONSULT_LANES; i++) {
+		l = &co->lanes[i];
+		if (l->key != NULL && strcmp(l->key, key) == 0) {
+			*busy = l->reply_id != 0 || now < l->retry_at;
+			return l;
+		}
+		if (free_lane == NULL &&
+		    (l->key == NULL ||
+		        (l->reply_id == 0 && now >= l->retry_at)))
+			free_lane = l;
+	}
+	if (free_lane == NULL)
+		return NULL;
+	free(free_lane->key);
+	memset(free_lane, 0, sizeof(*free_lane));
+	free_lane->owner = co;
+	free_lane->key = xstrdup(key);
+	free_lane->backoff = CONSULT_BACKOFF_MIN;
+	return free_lane;
+}
+
+/* Sends the oldest pending reply of every requester that has none in flight. */
+static void
+consult_deliver_replies(struct consult *co)
+{
+	struct store_reply r[CONSULT_REPLY_SCAN];
+	char *keys[CONSULT_REPLY_SCAN], *text;
+	struct store_consult c;
+	struct consult_lane *l;
+	int64_t now = (int64_t)time(NULL);
+	const char *why;
+	size_t n, i, j;
+	bool busy, first;
+	long left;
+
+	if (co->replier.post == NULL)
+		return;
+	n = store_reply_pending(co->store, r, CONSULT_REPLY_SCAN);
+	for (i = 0; i < n; i++) {
+		keys[i] = xasprintf("%s\n%s", r[i].adapter, r[i].requester_id);
+		/* In order per requester: only their oldest pending reply. */
+		for (first = true, j = 0; j < i && first; j++)
+			first = strcmp(keys[j], keys[i]) != 0;
+		if (!first)
+			continue;
+		consult_reply_request(&r[i], &c);
+		why = "no private path to the requester";
+		if (now - r[i].created >= co->conf->consult_dead_after ||
+		    !co->replier.can(co->replier.ctx, &c, &why)) {
+			if (now - r[i].created >= co->conf->consult_dead_after)
+				why = "the requester could not be reached in "
+				      "time";
+			consult_reply_dead(co, r[i].id, r[i].consult_id, why);
+			continue;
+		}
+		if (co->replier.ready != NULL &&
+		    !co->replier.ready(co->replier.ctx, &c))
+			continue;
+		if ((l = consult_lane_get(co, keys[i], &busy)) == NULL || busy)
+			continue;
+		l->reply_id = r[i].id;
+		l->consult_id = r[i].consult_id;
+		l->created = r[i].created;
+		left =
+		    (long)(co->conf->consult_dead_after - (now - r[i].created));
+		text = xasprintf(
+		    "[#%lld] %s", (long long)r[i].consult_id, r[i].text);
+		if (co->replier.post(co->replier.ctx, &c, text,
+		        left > 0 ? left : 1, consult_on_replied, l) == -1) {
+			l->reply_id = 0;
+			l->retry_at = loop_now_ms() + CONSULT_BACKOFF_MIN;
+		}
+		free(text);
+	}
+	for (i = 0; i < n; i++) {
+		free(keys[i]);
+		store_reply_reset(&r[i]);
+	}
+}
+
+void
+consult_reply(struct consult *co, int64_t id, const char *who, const char *text,
+    const char *lang, struct replies *out)
+{
+	struct store_consult c;
+	const char *why = "no private path to the requester";
+	char action[64];
+	int64_t rid;
+
+	if (store_consult_get(co->store, id, &c) == -1) {
+		replies_addf(out, REPLY_HERE,
+		    consult_tr(lang, "There is no request #%lld.",
+		        "No existe la solicitud #%lld."),
+		    (long long)id);
+		return;
+	}
+	if (co->replier.post == NULL ||
+	    !co->replier.can(co->replier.ctx, &c, &why)) {
+		replies_addf(out, REPLY_HERE,
+		    consult_tr(lang, "Cannot reply to #%lld: %s.",
+		        "No se puede responder a la #%lld: %s."),
+		    (long long)id, why);
+		store_consult_reset(&c);
+		return;
+	}
+	rid = store_reply_add(co->store, id, who, text, (int64_t)time(NULL));
+	snprintf(action, sizeof(action), "reply #%lld", (long long)id);
+	store_audit(co->store, (int64_t)time(NULL), who, action,
+	    rid == -1 ? "error" : "queued");
+	if (rid == -1)
+		replies_addf(out, REPLY_HERE, "%s",
+		    consult_tr(lang, "Sorry, that could not be saved.",
+		        "Lo sentimos, no se pudo guardar."));
+	else
+		replies_addf(out, REPLY_HERE,
+		    consult_tr(lang,
+		        "Reply to #%lld saved; it goes privately to %s (see "
+		        "!show %lld).",
+		        "Respuesta a la #%lld guardada; se enviará en privado "
+		        "a "
+		        "%s (vea !show %lld)."),
+		    (long long)id, c.requester, (long long)id);
+	store_consult_reset(&c);
+	consult_kick(co);
+}
+
+/* "; forwarded to NAME (delivered 2026-...)" for each delivery row. */
+static void
+consult_history_outbox(
+    void *arg, const char *dest, int state, int64_t delivered_at)
+{
+	struct buf *b = arg;
+
+	buf_addf(b, "; forwarded to %s (", dest);
+	if (state == 1)
+		consult_format_time(b, delivered_at);
+	else
+		buf_addstr(b, state == 2 ? "not delivered" : "pending");
+	buf_addstr(b, ")");
+}
+
+/* The request's history, for !show. */
+static void
+consult_history(struct consult *co, const struct store_consult *c,
+    const char *lang, struct buf *b)
+{
+	struct store_reply r[CONSULT_HISTORY_MAX];
+	size_t n, i;
+
+	(void)lang;
+	buf_addstr(b, "\nHistory: received ");
+	consult_format_time(b, c->created);
+	store_outbox_each(co->store, c->id, consult_history_outbox, b);
+	if (c->claimed_by != NULL && c->claimed_at > 0) {
+		buf_addf(b, "; claimed by %s ", c->claimed_by);
+		consult_format_time(b, c->claimed_at);
+	}
+	n = store_reply_list(co->store, c->id, r, CONSULT_HISTORY_MAX);
+	for (i = 0; i < n; i++) {
+		buf_addf(b, "; replied by %s ", r[i].who);
+		consult_format_time(b, r[i].created);
+		if (r[i].state == STORE_REPLY_DELIVERED) {
+			buf_addstr(b, ", delivered ");
+			consult_format_time(b, r[i].delivered_at);
+		} else if (r[i].state == STORE_REPLY_DEAD)
+			buf_addf(b, ", not delivered (%s)",
+			    r[i].last_error != NULL ? r[i].last_error : "?");
+		else
+			buf_addstr(b, ", waiting");
+		buf_addf(b, ": %s", r[i].text);
+		store_reply_reset(&r[i]);
+	}
+	if (c->done_at > 0) {
+		buf_addstr(b, "; closed ");
+		consult_format_time(b, c->done_at);
+	}
 }

@@ -20,6 +20,7 @@
 struct conf;
 struct loop;
 struct store;
+struct store_consult;
 struct consult;
 
 /* Called exactly once per post: ok, or not with a short reason. */
@@ -39,6 +40,29 @@ struct consult_sink {
 	void *ctx;
 };
 
+/*
+ * The way back to requesters, for staff replies, handed in by the bot:
+ * consult.c knows neither IRC nor the platforms.  c is the request.
+ */
+struct consult_replier {
+	/*
+	 * Whether its requester can be written to at all (a private path
+	 * exists for c->adapter), with a short reason when not.
+	 */
+	bool (*can)(void *ctx, const struct store_consult *c, const char **why);
+	/*
+	 * Whether now is the time (NULL: always): false makes the reply
+	 * wait, up to [consult] dead_letter_after.  The IRC side answers
+	 * here once the nick is online with the account that asked
+	 * (MONITOR or ISON): that is its seam.
+	 */
+	bool (*ready)(void *ctx, const struct store_consult *c);
+	/* Sends text privately to c's requester; as consult_sink.post. */
+	int (*post)(void *ctx, const struct store_consult *c, const char *text,
+	    long give_up_after, consult_done_cb cb, void *arg);
+	void *ctx;
+};
+
 struct consult *consult_new(struct loop *, struct store *, const struct conf *);
 /* Frees; in-flight posts must have been finished or failed first. */
 void consult_free(struct consult *);
@@ -48,6 +72,8 @@ void consult_set_conf(struct consult *, const struct conf *);
  * rows for destinations no longer present are dead-lettered.
  */
 void consult_set_sinks(struct consult *, const struct consult_sink *, size_t n);
+/* Sets the way back to requesters (copied; NULL: none). */
+void consult_set_replier(struct consult *, const struct consult_replier *);
 /* Tries deliveries now (after a reconnect, say). */
 void consult_kick(struct consult *);
 
@@ -63,6 +89,14 @@ void consult_claim(struct consult *, int64_t id, const char *who,
     const char *lang, struct replies *out);
 void consult_close(struct consult *, int64_t id, const char *who,
     const char *lang, struct replies *out);
+/*
+ * !reply ID TEXT: stores a reply from who to the requester of id and
+ * delivers it privately as "[#ID] TEXT" through the replier: at least
+ * once, in order per requester, across restarts; one not delivered
+ * within dead_letter_after is dead-lettered with an alert to staff.
+ */
+void consult_reply(struct consult *, int64_t id, const char *who,
+    const char *text, const char *lang, struct replies *out);
 
 /* Deliveries not yet made, over all destinations. */
 int64_t consult_pending(struct consult *);

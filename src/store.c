@@ -57,6 +57,19 @@ static const char *store_migrations[] = {
     "  who TEXT NOT NULL,"
     "  action TEXT NOT NULL,"
     "  result TEXT NOT NULL);",
+    /* 2: staff replies to requesters (!reply), their own outbox. */
+    "CREATE TABLE replies ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  consult_id INTEGER NOT NULL,"
+    "  created INTEGER NOT NULL,"
+    "  who TEXT NOT NULL,"
+    "  text TEXT NOT NULL,"
+    "  state INTEGER NOT NULL DEFAULT 0," /* 0 pending, 1 delivered, 2 dead */
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  delivered_at INTEGER NOT NULL DEFAULT 0,"
+    "  last_error TEXT);"
+    "CREATE INDEX replies_pending ON replies(state, id);"
+    "CREATE INDEX replies_consult ON replies(consult_id, id);",
 };
 
 #define NMIGRATIONS (sizeof(store_migrations) / sizeof(store_migrations[0]))
@@ -65,6 +78,12 @@ static const char *store_migrations[] = {
 #define STORE_CONSULT_COLS                                                     \
 	"id, created, adapter, channel, requester, requester_id, text, "       \
 	"lang, state, claimed_by, claimed_at, done_at"
+
+/* The columns store_reply_read expects, in its order. */
+#define STORE_REPLY_COLS                                                       \
+	"r.id, r.consult_id, r.created, r.who, r.text, r.state, r.attempts, "  \
+	"r.delivered_at, r.last_error, c.adapter, c.requester, "               \
+	"c.requester_id, c.lang"
 
 enum {
 	ST_ADD,
@@ -81,6 +100,14 @@ enum {
 	ST_BEGIN,
 	ST_COMMIT,
 	ST_ROLLBACK,
+	ST_REPLY_ADD,
+	ST_REPLY_PENDING,
+	ST_REPLY_LIST,
+	ST_REPLY_DELIVERED,
+	ST_REPLY_ATTEMPT,
+	ST_REPLY_DEAD,
+	ST_REPLY_PURGE,
+	ST_OUTBOX_LIST,
 	ST_COUNT
 };
 
@@ -106,6 +133,24 @@ static const char *store_sql[ST_COUNT] = {
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
+    [ST_REPLY_ADD] = "INSERT INTO replies (consult_id, created, who, text) "
+                     "VALUES (?,?,?,?)",
+    [ST_REPLY_PENDING] = "SELECT " STORE_REPLY_COLS " FROM replies r "
+                         "JOIN consults c ON c.id = r.consult_id "
+                         "WHERE r.state = 0 ORDER BY r.id LIMIT ?",
+    [ST_REPLY_LIST] = "SELECT " STORE_REPLY_COLS " FROM replies r "
+                      "JOIN consults c ON c.id = r.consult_id "
+                      "WHERE r.consult_id = ? ORDER BY r.id LIMIT ?",
+    [ST_REPLY_DELIVERED] = "UPDATE replies SET state = 1, delivered_at = ?, "
+                           "attempts = attempts + 1 WHERE id = ?",
+    [ST_REPLY_ATTEMPT] = "UPDATE replies SET attempts = attempts + 1, "
+                         "last_error = ? WHERE id = ?",
+    [ST_REPLY_DEAD] = "UPDATE replies SET state = 2, last_error = ? "
+                      "WHERE id = ?",
+    [ST_REPLY_PURGE] = "DELETE FROM replies WHERE consult_id NOT IN "
+                       "(SELECT id FROM consults)",
+    [ST_OUTBOX_LIST] = "SELECT dest, state, delivered_at FROM outbox "
+                       "WHERE consult_id = ? ORDER BY id",
 };
 
 struct store {
@@ -732,4 +777,126 @@ store_state_name(enum store_state s)
 		return "done";
 	}
 	return "?";
+}
+
+/* ---- Staff replies (!reply) ---- */
+
+int64_t
+store_reply_add(struct store *s, int64_t consult_id, const char *who,
+    const char *text, int64_t now)
+{
+	sqlite3_stmt *st = s->st[ST_REPLY_ADD];
+
+	sqlite3_bind_int64(st, 1, consult_id);
+	sqlite3_bind_int64(st, 2, now);
+	store_bind_text(st, 3, who);
+	store_bind_text(st, 4, text);
+	if (store_step_done(s, st, "insert reply") == -1)
+		return -1;
+	return sqlite3_last_insert_rowid(s->db);
+}
+
+/* Runs st (bound but for its last parameter, the limit) into out. */
+static size_t
+store_reply_rows(
+    sqlite3_stmt *st, int limit_at, struct store_reply *out, size_t max)
+{
+	size_t n = 0;
+
+	sqlite3_bind_int64(st, limit_at, (sqlite3_int64)max);
+	while (n < max && sqlite3_step(st) == SQLITE_ROW) {
+		struct store_reply *r = &out[n++];
+
+		memset(r, 0, sizeof(*r));
+		r->id = sqlite3_column_int64(st, 0);
+		r->consult_id = sqlite3_column_int64(st, 1);
+		r->created = sqlite3_column_int64(st, 2);
+		r->who = store_col_dup(st, 3);
+		r->text = store_col_dup(st, 4);
+		r->state = sqlite3_column_int(st, 5);
+		r->attempts = sqlite3_column_int(st, 6);
+		r->delivered_at = sqlite3_column_int64(st, 7);
+		r->last_error = store_col_dup(st, 8);
+		r->adapter = store_col_dup(st, 9);
+		r->requester = store_col_dup(st, 10);
+		r->requester_id = store_col_dup(st, 11);
+		r->lang = store_col_dup(st, 12);
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return n;
+}
+
+size_t
+store_reply_pending(struct store *s, struct store_reply *out, size_t max)
+{
+	return store_reply_rows(s->st[ST_REPLY_PENDING], 1, out, max);
+}
+
+size_t
+store_reply_list(
+    struct store *s, int64_t consult_id, struct store_reply *out, size_t max)
+{
+	sqlite3_bind_int64(s->st[ST_REPLY_LIST], 1, consult_id);
+	return store_reply_rows(s->st[ST_REPLY_LIST], 2, out, max);
+}
+
+void
+store_reply_reset(struct store_reply *r)
+{
+	free(r->who);
+	free(r->text);
+	free(r->last_error);
+	free(r->adapter);
+	free(r->requester);
+	free(r->requester_id);
+	free(r->lang);
+	memset(r, 0, sizeof(*r));
+}
+
+int
+store_reply_delivered(struct store *s, int64_t id, int64_t now)
+{
+	sqlite3_bind_int64(s->st[ST_REPLY_DELIVERED], 1, now);
+	sqlite3_bind_int64(s->st[ST_REPLY_DELIVERED], 2, id);
+	return store_step_done(s, s->st[ST_REPLY_DELIVERED], "reply delivered");
+}
+
+int
+store_reply_attempt(struct store *s, int64_t id, const char *why)
+{
+	store_bind_text(s->st[ST_REPLY_ATTEMPT], 1, why);
+	sqlite3_bind_int64(s->st[ST_REPLY_ATTEMPT], 2, id);
+	return store_step_done(s, s->st[ST_REPLY_ATTEMPT], "reply attempt");
+}
+
+int
+store_reply_dead(struct store *s, int64_t id, const char *why)
+{
+	store_bind_text(s->st[ST_REPLY_DEAD], 1, why);
+	sqlite3_bind_int64(s->st[ST_REPLY_DEAD], 2, id);
+	return store_step_done(s, s->st[ST_REPLY_DEAD], "reply dead-letter");
+}
+
+int
+store_reply_purge(struct store *s)
+{
+	return store_step_done(s, s->st[ST_REPLY_PURGE], "purge replies");
+}
+
+int
+store_outbox_each(struct store *s, int64_t consult_id,
+    void (*cb)(void *arg, const char *dest, int state, int64_t delivered_at),
+    void *arg)
+{
+	sqlite3_stmt *st = s->st[ST_OUTBOX_LIST];
+	int rc;
+
+	sqlite3_bind_int64(st, 1, consult_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		cb(arg, (const char *)sqlite3_column_text(st, 0),
+		    sqlite3_column_int(st, 1), sqlite3_column_int64(st, 2));
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? 0 : -1;
 }

@@ -100,4 +100,50 @@ int store_audit(struct store *, int64_t now, const char *who,
 
 const char *store_state_name(enum store_state);
 
+/*
+ * Staff replies to requesters (!reply): their own outbox, one row per
+ * reply, with what the request says about its requester.
+ */
+enum store_reply_state {
+	STORE_REPLY_PENDING,
+	STORE_REPLY_DELIVERED,
+	STORE_REPLY_DEAD
+};
+
+struct store_reply {
+	int64_t id;
+	int64_t consult_id;
+	int64_t created;
+	char *who; /* the staff member */
+	char *text;
+	int state; /* enum store_reply_state */
+	int attempts;
+	int64_t delivered_at;
+	char *last_error;
+	/* Of the request. */
+	char *adapter;
+	char *requester;
+	char *requester_id;
+	char *lang;
+};
+
+/* Adds a pending reply (committed on return); its id, or -1. */
+int64_t store_reply_add(struct store *, int64_t consult_id, const char *who,
+    const char *text, int64_t now);
+/* The pending replies, oldest first, at most max (reset each). */
+size_t store_reply_pending(struct store *, struct store_reply *, size_t max);
+/* The replies to a request, oldest first, at most max (reset each). */
+size_t store_reply_list(
+    struct store *, int64_t consult_id, struct store_reply *, size_t max);
+void store_reply_reset(struct store_reply *);
+int store_reply_delivered(struct store *, int64_t id, int64_t now);
+int store_reply_attempt(struct store *, int64_t id, const char *why);
+int store_reply_dead(struct store *, int64_t id, const char *why);
+/* Calls cb for each delivery row of a request (state 0, 1, 2). */
+int store_outbox_each(struct store *, int64_t consult_id,
+    void (*cb)(void *arg, const char *dest, int state, int64_t delivered_at),
+    void *arg);
+/* Deletes the replies of requests that were purged. */
+int store_reply_purge(struct store *);
+
 #endif
