@@ -140,6 +140,14 @@ hook_platform_find(const char *kind)
 }
 
 bool
+hook_kind_get(const char *kind)
+{
+	const struct platform *p = hook_platform_find(kind);
+
+	return p != NULL && p->get_requests;
+}
+
+bool
 hook_kind_inbound(const char *kind)
 {
 	return hook_platform_find(kind) != NULL;

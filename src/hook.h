@@ -82,6 +82,9 @@ struct hook_ctx {
 int hook_handle(const struct hook_ctx *, const struct hook_request *,
     struct hook_response *resp);
 
+/* True when a route of kind takes GET requests too (slash commands). */
+bool hook_kind_get(const char *kind);
+
 /* True when pl's kind can receive requests (has an inbound handler). */
 bool hook_kind_inbound(const char *kind);
 

@@ -261,9 +261,9 @@ http_on_headers(struct http_req *rq, struct MHD_Connection *c, const char *url,
 		return http_error(rq, c, "unknown", 404, "not found", NULL);
 	rq->section = xstrdup(p->section);
 	if (strcmp(method, "POST") != 0 &&
-	    !(strcmp(method, "GET") == 0 && strcmp(p->kind, "mattermost") == 0))
+	    !(strcmp(method, "GET") == 0 && hook_kind_get(p->kind)))
 		return http_error(rq, c, p->section, 405, "method not allowed",
-		    strcmp(p->kind, "mattermost") == 0 ? "POST, GET" : "POST");
+		    hook_kind_get(p->kind) ? "POST, GET" : "POST");
 	cl = MHD_lookup_connection_value(
 	    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (cl != NULL) {

@@ -1118,9 +1118,11 @@ notify_test_queue_dests(struct notify *n, const struct conf *c,
 	struct notify_dest *d;
 	size_t nd, i;
 
-	(void)c;
 	(void)arg;
 	nd = notify_destinations(n, names, CONF_PLATFORMS_MAX);
+	if (nd == 0)
+		fprintf(stderr, "%s: no section has a staff_webhook_url\n",
+		    c->file);
 	for (i = 0; i < nd && i < CONF_PLATFORMS_MAX; i++) {
 		d = notify_dest_find(n, names[i]);
 		t[i].name = xstrdup(names[i]);

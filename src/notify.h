@@ -1,7 +1,7 @@
 /*
  * The staff poster: delivers neutral Markdown text to the staff incoming
- * webhooks ([mattermost], [slack], [rocketchat], [teams], [discord],
- * [googlechat] and [webhook.NAME] sections with a staff_webhook_url)
+ * webhooks (platform sections with a staff_webhook_url), and direct
+ * messages through the REST API of platform sections with a bot account,
  * over libcurl multi, driven by the bot's one loop.  Each destination has
  * its own FIFO queue, rate limit and retry schedule; a caller (the
  * consultation store) queues an item and is told exactly once whether it

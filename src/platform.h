@@ -96,6 +96,7 @@ struct platform {
 	void (*render)(const struct hook_ctx *, const struct hook_event *,
 	    const struct replies *, struct hook_response *);
 	bool slash_commands; /* people can reach the bot by a slash command */
+	bool get_requests;   /* the route takes GET (fields in the query) */
 
 	/* ---- Text ---- */
 	enum platform_dialect dialect;

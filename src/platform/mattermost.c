@@ -343,6 +343,7 @@ const struct platform platform_mattermost = {
     .parse = mm_parse,
     .render = mm_render,
     .slash_commands = true,
+    .get_requests = true,
     .dialect = PLATFORM_MARKDOWN,
     /* 16383 runes per post; rate limiting off unless enabled (10/s). */
     .lim = {.max_chars = 16383, .rate_per_min = 600, .burst = 10},
