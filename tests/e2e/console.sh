@@ -18,7 +18,7 @@ expect_grep '^The 287(g) program: ' "$T/out"
 expect_grep '^https://www.ice.gov/identify-and-arrest/287g$' "$T/out"
 expect_grep '^OSLTC (former ICE office) and today.s Office of Partnership and Engagement: ' "$T/out"
 expect_grep '^Did you mean !287g?$' "$T/out"
-expect_grep '^Topics: !287g, !consultation, .*!osltc' "$T/out"
+expect_grep '^Topics: !287g, !bond, !consultation, .*!osltc, !rights' "$T/out"
 expect_grep '^Best matches for "detainer": !' "$T/out"
 # Answers come in the order asked.
 order=$(grep -n -e '^The 287(g)' -e '^OSLTC (former' -e '^Did you mean' \
