@@ -306,11 +306,11 @@ static void
 test_shipped_content_complete(void **state)
 {
 	static const char *const langs[] = {"en", "es"};
-	static const char *const keys[][2] = {
-	    {"rights", "rights"}, {"derechos", "rights"}, {"kyr", "rights"},
-	    {"court", "court"}, {"eoir", "court"}, {"hearing", "court"},
-	    {"corte", "court"}, {"bond", "bond"}, {"fianza", "bond"},
-	    {"expedited", "expedited"}, {"expedited-removal", "expedited"},
+	static const char *const keys[][2] = {{"rights", "rights"},
+	    {"derechos", "rights"}, {"kyr", "rights"}, {"court", "court"},
+	    {"eoir", "court"}, {"hearing", "court"}, {"corte", "court"},
+	    {"bond", "bond"}, {"fianza", "bond"}, {"expedited", "expedited"},
+	    {"expedited-removal", "expedited"},
 	    {"deportacion-rapida", "expedited"}, {"locator", "detention"},
 	    {"ope", "osltc"}, {"hsi", "investigations"}};
 	const struct topic *en[64], *es, *t;
