@@ -82,3 +82,19 @@ done
 [ $n -ge 14 ] || fail "only $n topics"
 expect_no_grep 'ice\.gov/osltc\|ice\.gov/secure-communities\|ice\.gov/image$' "$T/all.out"
 pass "all $n topics answer in English and Spanish with https links"
+
+# make content-report: the shipped content has one row per topic and no
+# notes on the day it was reviewed; a broken folder gets every note.
+TODAY=2026-12-02 sh scripts/content-report.sh >"$T/report"
+[ "$(grep -c '^| [a-z0-9]' "$T/report")" -eq $((n + 1)) ] ||
+	fail "report: not one row per topic plus the header"
+expect_grep '^| detention | 2026-12-02 | https://locator.ice.gov/ | 2026-12-02 | https://locator.ice.gov/ |  |$' "$T/report"
+expect_no_grep '|  *[a-z][a-z]: ' "$T/report"
+mkdir -p "$T/c/es"
+printf -- '---\ncommand: one\ntitle: One\nsummary: S.\nlink: https://x.org\nreviewed: 2026-01-10\n---\nB.\n' >"$T/c/one.md"
+printf -- '---\ncommand: one\ntitle: Uno\nsummary: S.\nlink: http://x.org\nreviewed: 2025-12-01\n---\nB.\n' >"$T/c/es/one.md"
+printf -- '---\ncommand: two\ntitle: Two\nsummary: S.\nlink: https://x.org\n---\nB.\n' >"$T/c/two.md"
+CONTENT_DIR="$T/c" TODAY=2026-12-02 sh scripts/content-report.sh >"$T/bad"
+expect_grep '^| one | 2026-01-10 | https://x.org | 2025-12-01 | http://x.org | en: reviewed over 180 days ago; es: link not https; es: reviewed over 180 days ago; es: older than en |$' "$T/bad"
+expect_grep '^| two | - | https://x.org | - | - | en: no reviewed date; es: missing |$' "$T/bad"
+pass "content-report: one row per topic, notes for stale, missing, http, older"
