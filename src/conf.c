@@ -53,6 +53,7 @@ static const struct conf_key conf_keys[] = {
     {"bot", "channel_languages", CONF_STR, S(channel_languages), "", 0, 4096,
         0},
     {"bot", "more_lines", CONF_INT, S(more_lines), "12", 1, 100, 0},
+    {"bot", "content_max_age", CONF_INT, S(content_max_age), "180", 1, 3650, 0},
 
     {"irc", "server", CONF_STR, S(irc_server), "127.0.0.1", 1, 255,
         CONF_F_IDENT},

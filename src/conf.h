@@ -42,6 +42,7 @@ struct conf {
 	char *language;
 	char *channel_languages; /* "#ayuda=es, #help=en" */
 	int more_lines;
+	int content_max_age; /* days before --check warns about a topic */
 
 	/* [irc] */
 	bool irc_enabled;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "bot.h"
 #include "conf.h"
@@ -85,6 +86,13 @@ check(const char *path)
 	if ((c = conf_load(path, &d)) != NULL) {
 		if ((t = content_load(c->content_dir, router_reserved(), &d)) !=
 		    NULL) {
+			char today[16];
+			time_t now = time(NULL);
+			struct tm tm;
+
+			gmtime_r(&now, &tm);
+			strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+			content_review(t, c->content_max_age, today, &d);
 			printf("configuration OK\n");
 			rc = 0;
 			content_free(t);

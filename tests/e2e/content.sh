@@ -40,10 +40,10 @@ pass "en: rights, court, bond, expedited and their aliases, with links"
 ask es '!derechos' '!rights' '!kyr' '!corte' '!eoir' '!audiencia' \
 	'!fianza' '!bond' '!deportacion-rapida' '!expedited' '!localizador' \
 	>"$T/es.out"
-expect_count 3 '^Sus derechos si se encuentra con ICE: lo básico: .*(detalles: !rights more)$' "$T/es.out"
-expect_count 3 '^La corte de inmigración (EOIR): .*1-800-898-7180.*(detalles: !court more)$' "$T/es.out"
-expect_count 2 '^Salir de la detención de ICE con fianza.*(detalles: !bond more)$' "$T/es.out"
-expect_count 2 '^Deportación acelerada .*(detalles: !expedited more)$' "$T/es.out"
+expect_count 3 '^Sus derechos si se encuentra con ICE: lo básico: .*(detalles: !rights más)$' "$T/es.out"
+expect_count 3 '^La corte de inmigración (EOIR): .*1-800-898-7180.*(detalles: !court más)$' "$T/es.out"
+expect_count 2 '^Salir de la detención de ICE con fianza.*(detalles: !bond más)$' "$T/es.out"
+expect_count 2 '^Deportación acelerada .*(detalles: !expedited más)$' "$T/es.out"
 expect_count 1 '^Detención y deportación (ERO): .*menores de 18' "$T/es.out"
 expect_no_grep 'details:' "$T/es.out"
 pass "es: the same topics and aliases answer in Spanish"
@@ -69,7 +69,7 @@ for t in $topics; do
 	ask en "$t" >"$T/one.en"
 	ask es "$t" >"$T/one.es"
 	expect_grep "(details: $t more)\$" "$T/one.en"
-	expect_grep "(detalles: $t more)\$" "$T/one.es"
+	expect_grep "(detalles: $t más)\$" "$T/one.es"
 	expect_grep '^https://' "$T/one.en"
 	expect_grep '^https://' "$T/one.es"
 	# The answer itself, without the hint that the language adds.
