@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "buf.h"
 #include "content.h"
@@ -669,21 +670,18 @@ content_free(struct content *c)
 	free(c);
 }
 
-/* Days since 1970-01-01 of a valid YYYY-MM-DD date (civil calendar). */
+/* Days since 1970-01-01 of a valid YYYY-MM-DD date. */
 static long
 content_days(const char *date)
 {
-	int y, m, d;
-	long era, yoe, doy, doe;
+	struct tm tm = {0};
 
-	if (sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3)
+	if (sscanf(date, "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) !=
+	    3)
 		return 0;
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	return (long)(timegm(&tm) / 86400);
 }
 
 static const struct topic *
