@@ -4,6 +4,7 @@
  */
 #include "cmd.h"
 #include "consult.h"
+#include "intake.h"
 
 void
 cmd_consult_exec(struct cmd_ctx *x)
@@ -17,5 +18,9 @@ cmd_consult_exec(struct cmd_ctx *x)
 		    NULL);
 		return;
 	}
-	consult_submit(x->env->consult, x->msg, x->lang, x->args, x->out);
+	if (x->env->intake != NULL && intake_guided(x->env->intake))
+		intake_start(x->env->intake, x->msg, x->lang, x->args, x->out);
+	else
+		consult_submit(
+		    x->env->consult, x->msg, x->lang, x->args, x->out);
 }

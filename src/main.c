@@ -13,6 +13,7 @@
 #include "conf.h"
 #include "consult.h"
 #include "content.h"
+#include "catalog.h"
 #include "diag.h"
 #include "log.h"
 #include "notify.h"
@@ -80,7 +81,7 @@ check(const char *path)
 	struct conf *c;
 	struct content *t;
 	struct diag d;
-	int rc = 1;
+	int rc = 1, errs = 0;
 
 	diag_init(&d);
 	if ((c = conf_load(path, &d)) != NULL) {
@@ -93,8 +94,11 @@ check(const char *path)
 			gmtime_r(&now, &tm);
 			strftime(today, sizeof(today), "%Y-%m-%d", &tm);
 			content_review(t, c->content_max_age, today, &d);
-			printf("configuration OK\n");
-			rc = 0;
+			catalog_free(catalog_load(c->content_dir, &d, &errs));
+			if (errs == 0) {
+				printf("configuration OK\n");
+				rc = 0;
+			}
 			content_free(t);
 		}
 		conf_free(c);

@@ -24,6 +24,7 @@ top "$T/rev/es/plain.md" plain "$today" https://x.org
 top "$T/rev/alone.md" alone "$today" https://x.org
 top "$T/rev/behind.md" behind "$today" https://x.org
 top "$T/rev/es/behind.md" behind 2026-01-01 https://x.org
+cp content/messages.ini "$T/rev/"
 printf '[bot]\ncontent_dir = %s\ncontent_max_age = 30\n' "$T/rev" >"$T/rev.conf"
 out=$("$INTAKEBOT" -c "$T/rev.conf" --check 2>"$T/err") || fail "warnings made --check fail"
 [ "$out" = "configuration OK" ] || fail "unexpected: $out"
