@@ -397,6 +397,7 @@ intake_remind(struct intake *ik, int64_t now)
 	struct store_details dt;
 	char cutoff[16], num[24];
 	char *line, *text;
+	const char *rest;
 	size_t n, i;
 
 	intake_cutoff(ik->conf, now, cutoff, sizeof(cutoff));
@@ -411,10 +412,12 @@ intake_remind(struct intake *ik, int64_t now)
 			    dt.urgency, true, c.adapter, c.channel, c.created,
 			    c.text);
 			snprintf(num, sizeof(num), "%lld", (long long)c.id);
+			/* The sentence carries the "[consult #N] " itself. */
+			rest = strstr(line, "] ");
 			text = catalog_render(ik->cat, intake_staff_lang(ik),
 			    "staff.reminder",
-			    (const char *const[]){
-			        "number", num, "line", line, NULL});
+			    (const char *const[]){"number", num, "line",
+			        rest != NULL ? rest + 2 : line, NULL});
 			consult_alert(ik->consult, text);
 			store_details_reminded(ik->store, c.id, now);
 			log_info("urgent request #%lld announced again",
