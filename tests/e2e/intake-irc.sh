@@ -4,7 +4,8 @@
 # private messages.  A Spanish intake in #ayuda with a bad email asked
 # again; staff in #staff get the structured line without the contact, the
 # urgent one again until claimed, urgent first in !pending, and !show
-# gives the contact.  Nothing of the answers reaches a channel or the log.
+# gives the contact.  An intake survives a restart of the bot.  Nothing
+# of the answers reaches a channel or the log.
 . "$TOP/tests/lib/common.sh"
 . "$TOP/tests/lib/ngircd.sh"
 
@@ -106,6 +107,35 @@ pass "intake in #help (English) and #ayuda (Spanish), questions as NOTICEs, bad 
 wait $SAM || { echo "--- sam"; cat "$T/sam.log"; echo "--- bot"; cat "$T/bot.log"; fail "staff side"; }
 pass "staff line without contact, urgent reminder, urgent first in !pending, !show, !claim"
 
+# A restart half-way: bob's intake, begun in private, carries on with
+# the next question once the bot is back; then he cancels.
+cat >"$T/bob.script" <<'EOF2'
+send JOIN #help
+wait JOIN :?#help
+send PRIVMSG intakebot :!consult
+wait NOTICE bob :\(1/7\) What name
+send PRIVMSG intakebot :Bob
+wait NOTICE bob :\(2/7\) How should staff reach you
+wait :intakebot!\S+ JOIN :?#help 30
+send PRIVMSG intakebot :bob@example.org
+wait NOTICE bob :\(3/7\) Which language
+send PRIVMSG intakebot :cancelar
+wait NOTICE bob :Your consultation request was cancelled and nothing was stored
+EOF2
+python3 "$TOP/tests/lib/irc_client.py" client "$IRCPORT" bob "$T/bob.log" "$T/bob.script" &
+BOB=$!
+track $BOB
+wait_grep '(2/7)' "$T/bob.log" 30 || fail "bob's intake did not start"
+kill -TERM $BOT
+wait $BOT || fail "bot exit status $?"
+"$INTAKEBOT" -c "$T/bot.conf" >>"$T/bot.log" 2>&1 &
+BOT=$!
+track $BOT
+wait $BOB || { echo "--- bob"; cat "$T/bob.log"; echo "--- bot"; cat "$T/bot.log"; fail "bob's intake across a restart"; }
+[ "$("$INTAKEBOT" -c "$T/bot.conf" --export-consults 2>/dev/null | wc -l)" -eq 2 ] ||
+	fail "the cancelled intake was stored"
+pass "an intake survives a restart; cancel stores nothing"
+
 # Claimed: at most a reminder already queued goes out, then none.
 python3 - "$T/sam.log" <<'PY' || fail "reminders after the claim"
 import sys
@@ -127,7 +157,7 @@ for n, r in (l.rstrip("\n").split("\t", 1) for l in open(sys.argv[1])):
     if "ana@example.org" in b:
         assert b.startswith("PRIVMSG #staff :sam: #2 Ana: contact"), b
 PY
-for w in ana@example mornings martes 'Mi hermano' 'renewal'; do
+for w in ana@example bob@example mornings martes 'Mi hermano' 'renewal'; do
 	expect_no_grep "$w" "$T/bot.log"
 done
 pass "answers private: only the neutral line in channels, nothing in the log"
