@@ -58,7 +58,8 @@ FUZZ_SECONDS ?= 20
 MANPAGES = man/intakebot.8 man/intakebot.conf.5
 
 .PHONY: all deps run check check-suites check-clang unit fuzz bench \
-        install uninstall clean format format-check lint check-config
+        install uninstall clean format format-check lint check-config \
+        content-report
 
 all: $(BIN)
 
@@ -108,6 +109,10 @@ run: deps
 
 check-config: $(BIN)
 	$(BIN) -c config/intakebot.conf --check
+
+# Topics x languages x reviewed dates x links, for the content reviewer.
+content-report:
+	@scripts/content-report.sh
 
 fuzz: deps
 	@mkdir -p build/fuzz

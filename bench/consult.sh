@@ -41,6 +41,7 @@ token = s1ashtokens1ashtokens1asht
 staff_webhook_url = http://127.0.0.1:$SINK/hooks/staff
 rate_per_minute = 6000
 [consult]
+intake = oneline
 cooldown = 0
 rate_per_minute = 10000000
 EOC

@@ -19,6 +19,7 @@
 #include "content.h"
 #include "diag.h"
 #include "http.h"
+#include "intake.h"
 #include "irc.h"
 #include "log.h"
 #include "loop.h"
@@ -56,6 +57,7 @@ struct bot {
 	int64_t irc_quit_until;
 	struct store *store; /* data_dir/intakebot.db */
 	struct consult *consult;
+	struct intake *intake;                 /* guided intake dialogues */
 	struct bot_sink *sinks[BOT_SINKS_MAX]; /* staff destinations */
 	size_t nsinks;
 	int64_t started_ms;
@@ -377,9 +379,11 @@ bot_new(const struct bot_options *opt)
 	b->consult = consult_new(b->loop, b->store, b->conf);
 	consult_set_replier(b->consult,
 	    &(struct consult_replier){bot_reply_can, NULL, bot_reply_post, b});
+	b->intake = intake_new(b->loop, b->store, b->consult, b->conf);
 	env = (struct router_env){.conf = b->conf,
 	    .content = b->content,
 	    .consult = b->consult,
+	    .intake = b->intake,
 	    .app = b};
 	b->router = router_new(&env);
 	if (notify_configured(b->conf))
@@ -424,6 +428,7 @@ bot_free(struct bot *b)
 	/* Posts still in flight fail here and are retried after a restart. */
 	notify_free(b->notify);
 	b->notify = NULL;
+	intake_free(b->intake);
 	consult_free(b->consult);
 	bot_sinks_free(b);
 	store_close(b->store);
@@ -468,8 +473,11 @@ bot_reload(struct bot *b, char *why, size_t whylen)
 		return -1;
 	}
 	diag_reset(&d);
-	env = (struct router_env){
-	    .conf = c, .content = t, .consult = b->consult, .app = b};
+	env = (struct router_env){.conf = c,
+	    .content = t,
+	    .consult = b->consult,
+	    .intake = b->intake,
+	    .app = b};
 	router_set_env(b->router, &env);
 	if (b->notify != NULL)
 		notify_set_conf(b->notify, c);
@@ -490,6 +498,7 @@ bot_reload(struct bot *b, char *why, size_t whylen)
 		log_warnx("data_dir changed: the new folder is used after a "
 		          "restart");
 	consult_set_conf(b->consult, c);
+	intake_set_conf(b->intake, c);
 	if (b->dispatching > 0) {
 		/* The command that asked for this still reads the old ones. */
 		content_free(b->retired_content);

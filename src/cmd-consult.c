@@ -4,6 +4,7 @@
  */
 #include "cmd.h"
 #include "consult.h"
+#include "intake.h"
 
 void
 cmd_consult_exec(struct cmd_ctx *x)
@@ -17,5 +18,16 @@ cmd_consult_exec(struct cmd_ctx *x)
 		    NULL);
 		return;
 	}
-	consult_submit(x->env->consult, x->msg, x->lang, x->args, x->out);
+	/*
+	 * The guided intake is a private dialogue: where there is none (an
+	 * outgoing webhook, with or without a bot account for direct
+	 * messages), the one-line request, which consult_submit takes only
+	 * when its acknowledgement can reach the asker alone.
+	 */
+	if (x->env->intake != NULL && intake_guided(x->env->intake) &&
+	    !x->msg->no_private && !x->msg->private_one_way)
+		intake_start(x->env->intake, x->msg, x->lang, x->args, x->out);
+	else
+		consult_submit(
+		    x->env->consult, x->msg, x->lang, x->args, x->out);
 }

@@ -45,7 +45,7 @@ cmd_help_exec(struct cmd_ctx *x)
 	    cmd_tr(x->lang,
 	        "Type %s<topic> for a short answer, %s<topic> more for details "
 	        "in private, %ssearch WORDS to search",
-	        "Escriba %s<tema> para una respuesta corta, %s<tema> more para "
+	        "Escriba %s<tema> para una respuesta corta, %s<tema> más para "
 	        "más detalles en privado, %sbuscar PALABRAS para buscar"),
 	    p, p, p);
 	if (cmd_find("consult") != NULL)

@@ -8,6 +8,7 @@
 
 #include "cmd.h"
 #include "consult.h"
+#include "intake.h"
 
 /* Parses "42" or "#42"; returns -1 when it is not a request number. */
 static long long
@@ -56,8 +57,11 @@ cmd_show_exec(struct cmd_ctx *x)
 {
 	long long n;
 
-	if (cmd_staff_ready(x) && (n = cmd_staff_number(x)) > 0)
+	if (cmd_staff_ready(x) && (n = cmd_staff_number(x)) > 0) {
 		consult_show(x->env->consult, n, x->lang, x->out);
+		if (x->env->intake != NULL)
+			intake_show(x->env->intake, n, x->msg->sender, x->out);
+	}
 }
 
 void

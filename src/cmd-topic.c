@@ -37,7 +37,7 @@ cmd_topic_exec(struct cmd_ctx *x, const struct topic *t)
 		r = replies_addf(x->out, REPLY_HERE, "**%s**: %s (%s: %s%s %s)",
 		    t->title, t->summary,
 		    cmd_tr(x->lang, "details", "detalles"), p, t->command,
-		    "more");
+		    cmd_tr(x->lang, "more", "más"));
 	} else {
 		r = replies_addf(
 		    x->out, REPLY_HERE, "**%s**: %s", t->title, t->summary);

@@ -54,6 +54,7 @@ static const struct conf_key conf_keys[] = {
     {"bot", "channel_languages", CONF_STR, S(channel_languages), "", 0, 4096,
         0},
     {"bot", "more_lines", CONF_INT, S(more_lines), "12", 1, 100, 0},
+    {"bot", "content_max_age", CONF_INT, S(content_max_age), "180", 1, 3650, 0},
 
     {"irc", "server", CONF_STR, S(irc_server), "127.0.0.1", 1, 255,
         CONF_F_IDENT},
@@ -108,6 +109,13 @@ static const struct conf_key conf_keys[] = {
         5, 2592000, 0},
     {"consult", "staff_accounts", CONF_STR, S(consult_staff_accounts), "", 0,
         4096, 0},
+    {"consult", "intake", CONF_STR, S(consult_intake), "guided", 1, 16, 0},
+    {"consult", "intake_timeout", CONF_INT, S(consult_intake_timeout), "1800",
+        1, 604800, 0},
+    {"consult", "urgent_days", CONF_INT, S(consult_urgent_days), "14", 0, 365,
+        0},
+    {"consult", "urgent_reminder", CONF_INT, S(consult_urgent_reminder), "900",
+        1, 604800, 0},
 };
 
 static const struct conf_key conf_platform_keys[] = {
@@ -569,6 +577,10 @@ conf_validate(struct conf_parse *cp)
 	if (strcmp(m, "external") == 0 && c->irc_tls_cert_file[0] == '\0')
 		diag_add(cp->d, cp->file, 0,
 		    "[irc] sasl_mechanism external needs tls_cert_file");
+	if (strcmp(c->consult_intake, "guided") != 0 &&
+	    strcmp(c->consult_intake, "oneline") != 0)
+		diag_add(cp->d, cp->file, 0,
+		    "[consult] intake must be guided or oneline");
 	if (c->irc_sasl_required && strcmp(m, "none") == 0)
 		diag_add(cp->d, cp->file, 0,
 		    "[irc] sasl_required needs a sasl_mechanism");

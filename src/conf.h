@@ -45,6 +45,7 @@ struct conf {
 	char *language;
 	char *channel_languages; /* "#ayuda=es, #help=en" */
 	int more_lines;
+	int content_max_age; /* days before --check warns about a topic */
 
 	/* [irc] */
 	bool irc_enabled;
@@ -93,6 +94,10 @@ struct conf {
 	int consult_retention_days;
 	int consult_dead_after;
 	char *consult_staff_accounts;
+	char *consult_intake;        /* "guided" or "oneline" */
+	int consult_intake_timeout;  /* s before an unanswered intake goes */
+	int consult_urgent_days;     /* a court date this close is urgent */
+	int consult_urgent_reminder; /* s between reminders of urgent ones */
 };
 
 /*

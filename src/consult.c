@@ -214,15 +214,28 @@ consult_set_sinks(
 }
 
 /* The destinations that are configured now, for a new request. */
-static size_t
-consult_active_names(struct consult *co, const char **names)
+size_t
+consult_destinations(struct consult *co, const char **names, size_t max)
 {
 	size_t i, n = 0;
 
-	for (i = 0; i < co->ndests; i++)
+	for (i = 0; i < co->ndests && n < max; i++)
 		if (co->dests[i]->active)
 			names[n++] = co->dests[i]->name;
 	return n;
+}
+
+void
+consult_alert(struct consult *co, const char *text)
+{
+	const char *names[CONSULT_SINKS_MAX];
+	size_t n, i;
+
+	n = consult_destinations(co, names, CONSULT_SINKS_MAX);
+	for (i = 0; i < n; i++)
+		store_outbox_alert(
+		    co->store, names[i], text, (int64_t)time(NULL));
+	consult_kick(co);
 }
 
 static void
@@ -369,7 +382,7 @@ consult_submit(struct consult *co, const struct message *m, const char *lang,
 	c.text = text;
 	c.lang = (char *)(uintptr_t)lang;
 	f.c = &c;
-	n = consult_active_names(co, names);
+	n = consult_destinations(co, names, CONSULT_SINKS_MAX);
 	if ((id = store_consult_add(
 	         co->store, &c, names, n, consult_format, &f)) == -1) {
 		/* Nothing was promised: the requester can try again. */
@@ -411,8 +424,8 @@ out:
 static void consult_post_next(struct consult_dest *);
 static void consult_history(struct consult *, const struct store_consult *,
     const char *lang, struct buf *);
-static void consult_alert(struct consult *, const struct consult_dest *except,
-    const char *alert, int64_t now);
+static void consult_alert_except(struct consult *,
+    const struct consult_dest *except, const char *alert, int64_t now);
 
 /*
  * Dead-letters row o of d: marks it, counts it, and queues an alert for
@@ -442,13 +455,13 @@ consult_dead_letter(
 	    : xasprintf("[consult alert] an alert could not be delivered to "
 	                "%s (%s)",
 	          d->name, why);
-	consult_alert(co, d, alert, now);
+	consult_alert_except(co, d, alert, now);
 	free(alert);
 }
 
 /* Queues an alert for every active destination but except. */
 static void
-consult_alert(struct consult *co, const struct consult_dest *except,
+consult_alert_except(struct consult *co, const struct consult_dest *except,
     const char *alert, int64_t now)
 {
 	size_t i;
@@ -616,10 +629,17 @@ void
 consult_list_open(struct consult *co, const char *lang, struct replies *out)
 {
 	struct store_consult list[CONSULT_LIST_MAX + 1];
+	time_t t = time(NULL) + (time_t)co->conf->consult_urgent_days * 86400;
+	char cutoff[16];
+	struct tm tm;
 	struct buf b;
 	size_t n, i;
 
-	n = store_consult_open(co->store, list, CONSULT_LIST_MAX + 1);
+	/* Urgent guided requests (detained, court date soon) come first. */
+	gmtime_r(&t, &tm);
+	strftime(cutoff, sizeof(cutoff), "%Y-%m-%d", &tm);
+	n = store_consult_open_urgent(
+	    co->store, cutoff, list, CONSULT_LIST_MAX + 1);
 	if (n == 0) {
 		replies_add(out, REPLY_HERE,
 		    consult_tr(lang, "No open requests.",
@@ -633,6 +653,8 @@ consult_list_open(struct consult *co, const char *lang, struct replies *out)
 	for (i = 0; i < n && i < CONSULT_LIST_MAX; i++) {
 		if (i > 0)
 			buf_addstr(&b, "; ");
+		if (store_details_is_urgent(co->store, list[i].id, cutoff))
+			buf_addstr(&b, "URGENT ");
 		consult_describe(&b, &list[i], lang);
 	}
 	if (n > CONSULT_LIST_MAX)
@@ -743,10 +765,40 @@ consult_close(struct consult *co, int64_t id, const char *who, const char *lang,
 	consult_transition(co, id, who, STORE_DONE, lang, out);
 }
 
+struct consult_export_ctx {
+	FILE *fp;
+	struct store *store;
+};
+
+/* The fields of a guided intake, when the request came that way. */
+static void
+consult_export_details(
+    struct store *s, const struct store_consult *c, json_object *o)
+{
+	struct store_details dt;
+
+	memset(&dt, 0, sizeof(dt));
+	if (store_details_get(s, c->id, &dt) == -1)
+		return;
+	json_object_object_add(o, "name", json_object_new_string(dt.name));
+	json_object_object_add(
+	    o, "contact", json_object_new_string(dt.contact));
+	json_object_object_add(
+	    o, "language", json_object_new_string(dt.language));
+	json_object_object_add(
+	    o, "availability", json_object_new_string(dt.availability));
+	json_object_object_add(
+	    o, "urgency", json_object_new_string(dt.urgency));
+	json_object_object_add(
+	    o, "consent_at", json_object_new_int64(dt.consent_at));
+	store_details_reset(&dt);
+}
+
 static void
 consult_export_one(void *arg, const struct store_consult *c)
 {
-	FILE *fp = arg;
+	struct consult_export_ctx *x = arg;
+	FILE *fp = x->fp;
 	json_object *o;
 
 	o = json_object_new_object();
@@ -770,6 +822,7 @@ consult_export_one(void *arg, const struct store_consult *c)
 	json_object_object_add(
 	    o, "claimed_at", json_object_new_int64(c->claimed_at));
 	json_object_object_add(o, "done_at", json_object_new_int64(c->done_at));
+	consult_export_details(x->store, c, o);
 	fprintf(fp, "%s\n",
 	    json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	json_object_put(o);
@@ -778,12 +831,15 @@ consult_export_one(void *arg, const struct store_consult *c)
 int
 consult_export(const struct conf *cf, FILE *fp)
 {
+	struct consult_export_ctx x;
 	struct store *s;
 	int rc;
 
 	if ((s = store_open(cf->data_dir)) == NULL)
 		return -1;
-	rc = store_consult_each(s, consult_export_one, fp);
+	x.fp = fp;
+	x.store = s;
+	rc = store_consult_each(s, consult_export_one, &x);
 	store_close(s);
 	return rc;
 }
@@ -833,7 +889,6 @@ static void
 consult_reply_dead(
     struct consult *co, int64_t reply_id, int64_t consult_id, const char *why)
 {
-	int64_t now = (int64_t)time(NULL);
 	char *alert;
 
 	store_reply_dead(co->store, reply_id, why);
@@ -843,7 +898,7 @@ consult_reply_dead(
 	alert = xasprintf("[consult alert] a reply to request #%lld could not "
 	                  "be delivered to the requester (%s); see !show %lld",
 	    (long long)consult_id, why, (long long)consult_id);
-	consult_alert(co, NULL, alert, now);
+	consult_alert(co, alert);
 	free(alert);
 }
 

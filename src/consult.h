@@ -76,6 +76,10 @@ void consult_set_sinks(struct consult *, const struct consult_sink *, size_t n);
 void consult_set_replier(struct consult *, const struct consult_replier *);
 /* Tries deliveries now (after a reconnect, say). */
 void consult_kick(struct consult *);
+/* The names of the destinations configured now (at most max; borrowed). */
+size_t consult_destinations(struct consult *, const char **names, size_t max);
+/* Queues text for every destination, as an alert (not a request). */
+void consult_alert(struct consult *, const char *text);
 
 /* !consult TEXT from msg; appends the private acknowledgement to out. */
 void consult_submit(struct consult *, const struct message *, const char *lang,

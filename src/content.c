@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "buf.h"
 #include "content.h"
@@ -667,6 +668,90 @@ content_free(struct content *c)
 		free(l->topics);
 	}
 	free(c);
+}
+
+/* Days since 1970-01-01 of a valid YYYY-MM-DD date. */
+static long
+content_days(const char *date)
+{
+	struct tm tm = {0};
+
+	if (sscanf(date, "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) !=
+	    3)
+		return 0;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	return (long)(timegm(&tm) / 86400);
+}
+
+static const struct topic *
+content_lang_topic(const struct content_lang *l, const char *command)
+{
+	size_t i;
+
+	for (i = 0; i < l->ntopics; i++)
+		if (strcmp(l->topics[i]->command, command) == 0)
+			return l->topics[i];
+	return NULL;
+}
+
+size_t
+content_review(const struct content *c, int max_age_days, const char *today,
+    struct diag *d)
+{
+	const struct content_lang *en, *l;
+	const struct topic *t, *tr;
+	long now = content_days(today);
+	size_t i, k, n = 0;
+
+	for (i = 0; i < c->nlangs; i++) {
+		l = &c->langs[i];
+		for (k = 0; k < l->ntopics; k++) {
+			t = l->topics[k];
+			if (t->reviewed == NULL) {
+				diag_add(d, t->file, t->line,
+				    "warning: no reviewed date");
+				n++;
+			} else if (now - content_days(t->reviewed) >
+			    max_age_days) {
+				diag_add(d, t->file, t->line,
+				    "warning: reviewed %s, more than %d days "
+				    "ago",
+				    t->reviewed, max_age_days);
+				n++;
+			}
+			if (strncmp(t->link, "https://", 8) != 0) {
+				diag_add(d, t->file, t->line,
+				    "warning: no https:// link");
+				n++;
+			}
+		}
+	}
+	if ((en = content_lang_get((struct content *)(uintptr_t)c,
+	         CONTENT_DEFAULT_LANG, false)) == NULL)
+		return n;
+	for (i = 0; i < c->nlangs; i++) {
+		l = &c->langs[i];
+		if (l == en)
+			continue;
+		for (k = 0; k < en->ntopics; k++) {
+			t = en->topics[k];
+			if ((tr = content_lang_topic(l, t->command)) == NULL) {
+				diag_add(d, t->file, t->line,
+				    "warning: no '%s' translation", l->name);
+				n++;
+			} else if (t->reviewed != NULL &&
+			    (tr->reviewed == NULL ||
+			        strcmp(tr->reviewed, t->reviewed) < 0)) {
+				diag_add(d, tr->file, tr->line,
+				    "warning: translation reviewed before "
+				    "its English file (%s)",
+				    t->reviewed);
+				n++;
+			}
+		}
+	}
+	return n;
 }
 
 size_t

@@ -44,6 +44,15 @@ struct content *content_load(
     const char *dir, const char *const *reserved, struct diag *d);
 void content_free(struct content *);
 
+/*
+ * Adds a "warning: ..." line to d for every topic whose reviewed date is
+ * older than max_age_days before today (YYYY-MM-DD), that lacks a
+ * translation in a language folder or has one reviewed before its English
+ * file, or that has no https:// link.  Returns the number of warnings.
+ */
+size_t content_review(const struct content *, int max_age_days,
+    const char *today, struct diag *d);
+
 /* Number of topics in lang (not counting English fallbacks). */
 size_t content_count(const struct content *, const char *lang);
 bool content_has_lang(const struct content *, const char *lang);

@@ -279,6 +279,7 @@ hook_dispatch(const struct hook_ctx *ctx, const struct hook_event *ev,
 	m.is_staff = hook_is_staff_channel(ctx->pl, ev);
 	m.addressed = ev->slash;
 	m.no_private = !ev->private_ok && !ev->dm_ok;
+	m.private_one_way = !ev->private_ok && ev->dm_ok;
 	m.invocation = inv = hook_invocation(ev);
 	ctx->handler(ctx->handler_arg, &m, out);
 	free(text);

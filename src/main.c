@@ -7,11 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "bot.h"
 #include "conf.h"
 #include "consult.h"
 #include "content.h"
+#include "catalog.h"
 #include "diag.h"
 #include "log.h"
 #include "notify.h"
@@ -83,14 +85,24 @@ check(const char *path)
 	struct conf *c;
 	struct content *t;
 	struct diag d;
-	int rc = 1;
+	int rc = 1, errs = 0;
 
 	diag_init(&d);
 	if ((c = conf_load(path, &d)) != NULL) {
 		if ((t = content_load(c->content_dir, router_reserved(), &d)) !=
 		    NULL) {
-			printf("configuration OK\n");
-			rc = 0;
+			char today[16];
+			time_t now = time(NULL);
+			struct tm tm;
+
+			gmtime_r(&now, &tm);
+			strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+			content_review(t, c->content_max_age, today, &d);
+			catalog_free(catalog_load(c->content_dir, &d, &errs));
+			if (errs == 0) {
+				printf("configuration OK\n");
+				rc = 0;
+			}
 			content_free(t);
 		}
 		conf_free(c);

@@ -35,6 +35,11 @@ struct message {
 	 */
 	bool no_private;
 	/*
+	 * Private replies reach the sender (a direct message sent later) but
+	 * what they write back there does not reach the bot: no dialogue.
+	 */
+	bool private_one_way;
+	/*
 	 * How this sender invokes a command, for help and hints: "/intake "
 	 * after a slash command; NULL: the configured prefix ("!").
 	 */

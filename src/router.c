@@ -16,6 +16,7 @@
 #include "cmd.h"
 #include "conf.h"
 #include "content.h"
+#include "intake.h"
 #include "log.h"
 #include "router.h"
 #include "text.h"
@@ -161,6 +162,9 @@ router_handle(struct router *r, const struct message *m, struct replies *out)
 	char *argv[ROUTER_ARGS_MAX];
 	size_t plen = strlen(c->prefix);
 
+	/* An answer to an open intake is not a command. */
+	if (r->env.intake != NULL && intake_feed(r->env.intake, m, out))
+		return;
 	while (*text == ' ')
 		text++;
 	if ((rest = router_addressed(text, c->nick)) != NULL) {

@@ -12,6 +12,7 @@
 struct conf;
 struct consult;
 struct content;
+struct intake;
 
 /*
  * What the commands may use.  Pointers are borrowed; later modules add
@@ -22,6 +23,7 @@ struct router_env {
 	const struct conf *conf;
 	const struct content *content;
 	struct consult *consult; /* consultation requests */
+	struct intake *intake;   /* guided intake dialogues, may be NULL */
 	void *app;               /* the bot, for status commands */
 };
 

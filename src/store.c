@@ -57,7 +57,30 @@ static const char *store_migrations[] = {
     "  who TEXT NOT NULL,"
     "  action TEXT NOT NULL,"
     "  result TEXT NOT NULL);",
-    /* 2: staff replies to requesters (!reply), their own outbox. */
+    /* 2: guided intake: open dialogues, and the fields of a request. */
+    "CREATE TABLE intakes ("
+    "  person TEXT PRIMARY KEY,"
+    "  adapter TEXT NOT NULL,"
+    "  channel TEXT,"
+    "  requester TEXT NOT NULL,"
+    "  requester_id TEXT NOT NULL,"
+    "  lang TEXT NOT NULL,"
+    "  step INTEGER NOT NULL,"
+    "  prefilled INTEGER NOT NULL DEFAULT 0,"
+    "  name TEXT, contact TEXT, language TEXT, availability TEXT,"
+    "  urgency TEXT, description TEXT,"
+    "  created INTEGER NOT NULL,"
+    "  updated INTEGER NOT NULL);"
+    "CREATE TABLE consult_details ("
+    "  consult_id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL,"
+    "  contact TEXT NOT NULL,"
+    "  language TEXT NOT NULL,"
+    "  availability TEXT NOT NULL,"
+    "  urgency TEXT NOT NULL,"
+    "  consent_at INTEGER NOT NULL,"
+    "  reminded_at INTEGER NOT NULL DEFAULT 0);",
+    /* 3: staff replies to requesters (!reply), their own outbox. */
     "CREATE TABLE replies ("
     "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
     "  consult_id INTEGER NOT NULL,"
@@ -316,8 +339,9 @@ store_col_dup(sqlite3_stmt *st, int i)
 	return t != NULL ? xstrdup((const char *)t) : NULL;
 }
 
-int64_t
-store_consult_add(struct store *s, const struct store_consult *c,
+/* Inserts c and its outbox rows; the caller holds the transaction. */
+static int64_t
+store_consult_insert(struct store *s, const struct store_consult *c,
     const char *const *dests, size_t ndests,
     char *(*fmt)(void *arg, int64_t id), void *arg)
 {
@@ -326,8 +350,6 @@ store_consult_add(struct store *s, const struct store_consult *c,
 	char *text;
 	size_t i;
 
-	if (store_step_done(s, s->st[ST_BEGIN], "begin") == -1)
-		return -1;
 	sqlite3_bind_int64(st, 1, c->created);
 	store_bind_text(st, 2, c->adapter);
 	store_bind_text(st, 3, c->channel);
@@ -336,7 +358,7 @@ store_consult_add(struct store *s, const struct store_consult *c,
 	store_bind_text(st, 6, c->text);
 	store_bind_text(st, 7, c->lang);
 	if (store_step_done(s, st, "insert request") == -1)
-		goto fail;
+		return -1;
 	id = sqlite3_last_insert_rowid(s->db);
 	text = fmt(arg, id);
 	for (i = 0; i < ndests; i++) {
@@ -346,10 +368,24 @@ store_consult_add(struct store *s, const struct store_consult *c,
 		sqlite3_bind_int64(ot, 4, c->created);
 		if (store_step_done(s, ot, "insert outbox") == -1) {
 			free(text);
-			goto fail;
+			return -1;
 		}
 	}
 	free(text);
+	return id;
+}
+
+int64_t
+store_consult_add(struct store *s, const struct store_consult *c,
+    const char *const *dests, size_t ndests,
+    char *(*fmt)(void *arg, int64_t id), void *arg)
+{
+	int64_t id;
+
+	if (store_step_done(s, s->st[ST_BEGIN], "begin") == -1)
+		return -1;
+	if ((id = store_consult_insert(s, c, dests, ndests, fmt, arg)) == -1)
+		goto fail;
 	if (store_step_done(s, s->st[ST_COMMIT], "commit") == -1)
 		goto fail;
 	return id;
@@ -445,18 +481,18 @@ store_consult_reset(struct store_consult *c)
 
 /* Calls cb for each request matching where, oldest first, at most max. */
 static int
-store_query_each(struct store *s, const char *where,
+store_query_each(struct store *s, const char *where, const char *order,
     void (*cb)(void *, const struct store_consult *), void *cbarg, size_t max)
 {
 	struct store_consult c;
 	sqlite3_stmt *st;
 	size_t n = 0;
-	char sql[256];
+	char sql[1024];
 	int rc;
 
 	snprintf(sql, sizeof(sql),
-	    "SELECT " STORE_CONSULT_COLS " FROM consults WHERE %s ORDER BY id",
-	    where);
+	    "SELECT " STORE_CONSULT_COLS " FROM consults WHERE %s ORDER BY %s",
+	    where, order);
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
 		store_err(s, sql);
 		return -1;
@@ -498,7 +534,7 @@ store_consult_open(struct store *s, struct store_consult *out, size_t max)
 	struct store_collect sc = {out, 0};
 	int n;
 
-	n = store_query_each(s, "state < 2", store_collect_cb, &sc, max);
+	n = store_query_each(s, "state < 2", "id", store_collect_cb, &sc, max);
 	return n < 0 ? 0 : sc.n;
 }
 
@@ -506,7 +542,7 @@ int
 store_consult_each(struct store *s,
     void (*cb)(void *, const struct store_consult *), void *arg)
 {
-	return store_query_each(s, "1", cb, arg, (size_t)-1) < 0 ? -1 : 0;
+	return store_query_each(s, "1", "id", cb, arg, (size_t)-1) < 0 ? -1 : 0;
 }
 
 int
@@ -700,6 +736,8 @@ store_purge_step(struct store *s, const char *sql, int64_t cutoff)
 	return n;
 }
 
+static int store_purge_intake(struct store *, int64_t cutoff);
+
 /*
  * A closed request goes only once no destination still waits for it, so
  * a short retention never cuts a delivery short.  Old alerts that were
@@ -730,6 +768,8 @@ store_purge(struct store *s, int64_t cutoff)
 	        "DELETE FROM outbox WHERE consult_id = 0 AND "
 	        "state != 0 AND created < ?",
 	        cutoff) == -1)
+		goto fail;
+	if (store_purge_intake(s, cutoff) == -1)
 		goto fail;
 	if (store_exec(s, "COMMIT") == -1)
 		return -1;
@@ -777,6 +817,331 @@ store_state_name(enum store_state s)
 		return "done";
 	}
 	return "?";
+}
+
+/*
+ * Guided intake (migration 2): the open dialogues, one row per person,
+ * and the fields of a request taken that way, one row per request.
+ * These statements are prepared per call: they run once per answer.
+ */
+
+#define STORE_INTAKE_COLS                                                      \
+	"person, adapter, channel, requester, requester_id, lang, step, "      \
+	"prefilled, name, contact, language, availability, urgency, "          \
+	"description, created, updated"
+#define STORE_DETAILS_COLS                                                     \
+	"consult_id, name, contact, language, availability, urgency, "         \
+	"consent_at, reminded_at"
+/* Urgent: someone detained, or a date on or before ?1 (YYYY-MM-DD). */
+#define STORE_URGENT                                                           \
+	"(urgency = 'detained' OR (urgency GLOB "                              \
+	"'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND urgency <= ?1))"
+
+static sqlite3_stmt *
+store_prepare(struct store *s, const char *sql)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		store_err(s, sql);
+		return NULL;
+	}
+	return st;
+}
+
+/* Steps a prepared write to its end and finalizes it; 0 or -1. */
+static int
+store_run(struct store *s, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+
+	if (rc == -1)
+		store_err(s, what);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+store_intake_get(struct store *s, const char *person, struct store_intake *in)
+{
+	sqlite3_stmt *st;
+	int i, rc = -1;
+
+	if ((st = store_prepare(s,
+	         "SELECT " STORE_INTAKE_COLS
+	         " FROM intakes WHERE person = ?")) == NULL)
+		return -1;
+	store_bind_text(st, 1, person);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		memset(in, 0, sizeof(*in));
+		in->person = store_col_dup(st, 0);
+		in->adapter = store_col_dup(st, 1);
+		in->channel = store_col_dup(st, 2);
+		in->requester = store_col_dup(st, 3);
+		in->requester_id = store_col_dup(st, 4);
+		in->lang = store_col_dup(st, 5);
+		in->step = sqlite3_column_int(st, 6);
+		in->prefilled = sqlite3_column_int(st, 7) != 0;
+		for (i = 0; i < STORE_INTAKE_FIELDS; i++)
+			in->field[i] = store_col_dup(st, 8 + i);
+		in->created = sqlite3_column_int64(st, 14);
+		in->updated = sqlite3_column_int64(st, 15);
+		rc = 0;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+store_intake_put(struct store *s, const struct store_intake *in)
+{
+	sqlite3_stmt *st;
+	int i;
+
+	if ((st = store_prepare(s,
+	         "INSERT OR REPLACE INTO intakes (" STORE_INTAKE_COLS
+	         ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) == NULL)
+		return -1;
+	store_bind_text(st, 1, in->person);
+	store_bind_text(st, 2, in->adapter);
+	store_bind_text(st, 3, in->channel);
+	store_bind_text(st, 4, in->requester);
+	store_bind_text(st, 5, in->requester_id);
+	store_bind_text(st, 6, in->lang);
+	sqlite3_bind_int(st, 7, in->step);
+	sqlite3_bind_int(st, 8, in->prefilled ? 1 : 0);
+	for (i = 0; i < STORE_INTAKE_FIELDS; i++)
+		store_bind_text(st, 9 + i, in->field[i]);
+	sqlite3_bind_int64(st, 15, in->created);
+	sqlite3_bind_int64(st, 16, in->updated);
+	return store_run(s, st, "save intake");
+}
+
+int
+store_intake_delete(struct store *s, const char *person)
+{
+	sqlite3_stmt *st;
+
+	if ((st = store_prepare(s, "DELETE FROM intakes WHERE person = ?")) ==
+	    NULL)
+		return -1;
+	store_bind_text(st, 1, person);
+	return store_run(s, st, "delete intake");
+}
+
+int64_t
+store_intake_expire(struct store *s, int64_t before)
+{
+	sqlite3_stmt *st;
+	int64_t n;
+
+	/* Called every second: a read first, so that idle ticks write nothing.
+	 */
+	if ((st = store_prepare(
+	         s, "SELECT count(*) FROM intakes WHERE updated < ?")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, before);
+	n = store_count(st);
+	sqlite3_finalize(st);
+	if (n == 0)
+		return 0;
+	if ((st = store_prepare(s, "DELETE FROM intakes WHERE updated < ?")) ==
+	    NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, before);
+	if (store_run(s, st, "expire intakes") == -1)
+		return -1;
+	return sqlite3_changes(s->db);
+}
+
+void
+store_intake_reset(struct store_intake *in)
+{
+	int i;
+
+	free(in->person);
+	free(in->adapter);
+	free(in->channel);
+	free(in->requester);
+	free(in->requester_id);
+	free(in->lang);
+	for (i = 0; i < STORE_INTAKE_FIELDS; i++)
+		free(in->field[i]);
+	memset(in, 0, sizeof(*in));
+}
+
+int64_t
+store_intake_submit(struct store *s, const struct store_consult *c,
+    const struct store_details *dt, const char *person,
+    const char *const *dests, size_t ndests,
+    char *(*fmt)(void *arg, int64_t id), void *arg)
+{
+	sqlite3_stmt *st;
+	int64_t id;
+
+	if (store_step_done(s, s->st[ST_BEGIN], "begin") == -1)
+		return -1;
+	if ((id = store_consult_insert(s, c, dests, ndests, fmt, arg)) == -1)
+		goto fail;
+	if ((st = store_prepare(s,
+	         "INSERT INTO consult_details (" STORE_DETAILS_COLS
+	         ") VALUES (?,?,?,?,?,?,?,?)")) == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, id);
+	store_bind_text(st, 2, dt->name);
+	store_bind_text(st, 3, dt->contact);
+	store_bind_text(st, 4, dt->language);
+	store_bind_text(st, 5, dt->availability);
+	store_bind_text(st, 6, dt->urgency);
+	sqlite3_bind_int64(st, 7, dt->consent_at);
+	sqlite3_bind_int64(st, 8, dt->consent_at);
+	if (store_run(s, st, "insert request details") == -1 ||
+	    store_intake_delete(s, person) == -1)
+		goto fail;
+	if (store_step_done(s, s->st[ST_COMMIT], "commit") == -1)
+		goto fail;
+	return id;
+fail:
+	store_step_done(s, s->st[ST_ROLLBACK], "rollback");
+	return -1;
+}
+
+int
+store_details_get(struct store *s, int64_t id, struct store_details *dt)
+{
+	sqlite3_stmt *st;
+	int rc = -1;
+
+	if ((st = store_prepare(s,
+	         "SELECT " STORE_DETAILS_COLS
+	         " FROM consult_details WHERE consult_id = ?")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		dt->consult_id = sqlite3_column_int64(st, 0);
+		dt->name = store_col_dup(st, 1);
+		dt->contact = store_col_dup(st, 2);
+		dt->language = store_col_dup(st, 3);
+		dt->availability = store_col_dup(st, 4);
+		dt->urgency = store_col_dup(st, 5);
+		dt->consent_at = sqlite3_column_int64(st, 6);
+		dt->reminded_at = sqlite3_column_int64(st, 7);
+		rc = 0;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+void
+store_details_reset(struct store_details *dt)
+{
+	free(dt->name);
+	free(dt->contact);
+	free(dt->language);
+	free(dt->availability);
+	free(dt->urgency);
+	memset(dt, 0, sizeof(*dt));
+}
+
+size_t
+store_urgent_due(struct store *s, const char *cutoff, int64_t before,
+    int64_t *ids, size_t max)
+{
+	sqlite3_stmt *st;
+	size_t n = 0;
+
+	if ((st = store_prepare(s,
+	         "SELECT consult_id FROM consult_details WHERE " STORE_URGENT
+	         " AND reminded_at <= ?2 AND consult_id IN (SELECT id FROM "
+	         "consults WHERE state = 0) ORDER BY consult_id")) == NULL)
+		return 0;
+	store_bind_text(st, 1, cutoff);
+	sqlite3_bind_int64(st, 2, before);
+	while (n < max && sqlite3_step(st) == SQLITE_ROW)
+		ids[n++] = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+int
+store_details_reminded(struct store *s, int64_t id, int64_t now)
+{
+	sqlite3_stmt *st;
+
+	if ((st = store_prepare(s,
+	         "UPDATE consult_details SET reminded_at = ? WHERE "
+	         "consult_id = ?")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, id);
+	return store_run(s, st, "reminded");
+}
+
+size_t
+store_consult_open_urgent(
+    struct store *s, const char *cutoff, struct store_consult *out, size_t max)
+{
+	struct store_collect sc = {out, 0};
+	char order[512];
+	size_t i;
+
+	/* cutoff is spliced into the SQL: it must be a plain date. */
+	for (i = 0; cutoff[i] != '\0'; i++)
+		if ((cutoff[i] < '0' || cutoff[i] > '9') && cutoff[i] != '-')
+			return 0;
+	if (i != 10)
+		return 0;
+	snprintf(order, sizeof(order),
+	    "CASE WHEN id IN (SELECT consult_id FROM consult_details WHERE "
+	    "%s) THEN 0 ELSE 1 END, id",
+	    STORE_URGENT);
+	/* The one parameter of STORE_URGENT, as a literal. */
+	{
+		char *q = strstr(order, "?1");
+
+		if (q == NULL || strlen(order) + 12 >= sizeof(order))
+			return 0;
+		memmove(q + 12, q + 2, strlen(q + 2) + 1);
+		q[0] = '\'';
+		memcpy(q + 1, cutoff, 10);
+		q[11] = '\'';
+	}
+	if (store_query_each(
+	        s, "state < 2", order, store_collect_cb, &sc, max) < 0)
+		return 0;
+	return sc.n;
+}
+
+/* Request fields whose request is gone, and old unfinished intakes. */
+static int
+store_purge_intake(struct store *s, int64_t cutoff)
+{
+	if (store_purge_step(s,
+	        "DELETE FROM consult_details WHERE consult_id NOT IN "
+	        "(SELECT id FROM consults)",
+	        cutoff) == -1)
+		return -1;
+	return store_purge_step(
+	           s, "DELETE FROM intakes WHERE updated < ?", cutoff) == -1
+	    ? -1
+	    : 0;
+}
+
+int
+store_details_is_urgent(struct store *s, int64_t id, const char *cutoff)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if ((st = store_prepare(s,
+	         "SELECT 1 FROM consult_details WHERE " STORE_URGENT
+	         " AND consult_id = ?2")) == NULL)
+		return 0;
+	store_bind_text(st, 1, cutoff);
+	sqlite3_bind_int64(st, 2, id);
+	rc = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return rc;
 }
 
 /* ---- Staff replies (!reply) ---- */

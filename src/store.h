@@ -146,4 +146,71 @@ int store_outbox_each(struct store *, int64_t consult_id,
 /* Deletes the replies of requests that were purged. */
 int store_reply_purge(struct store *);
 
+/*
+ * Guided intake.  An open dialogue is one row per person (a key the
+ * caller makes from adapter and sender id); a request taken that way has
+ * one row of details beside its consults row.
+ */
+#define STORE_INTAKE_FIELDS                                                    \
+	6 /* name, contact, language, availability,                            \
+	     urgency, description */
+
+struct store_intake {
+	char *person;
+	char *adapter;
+	char *channel; /* where !consult was typed; NULL: private */
+	char *requester;
+	char *requester_id;
+	char *lang; /* the language the questions are asked in */
+	int step;
+	bool prefilled; /* the description came with !consult */
+	char *field[STORE_INTAKE_FIELDS];
+	int64_t created;
+	int64_t updated;
+};
+
+struct store_details {
+	int64_t consult_id;
+	char *name;
+	char *contact; /* "chat", an email address or a phone number */
+	char *language;
+	char *availability;
+	char *urgency; /* "no", "detained" or YYYY-MM-DD */
+	int64_t consent_at;
+	int64_t reminded_at; /* last staff announcement */
+};
+
+/* Fills in (free with store_intake_reset); 0, or -1 when absent. */
+int store_intake_get(struct store *, const char *person, struct store_intake *);
+/* Creates or replaces the person's intake. */
+int store_intake_put(struct store *, const struct store_intake *);
+int store_intake_delete(struct store *, const char *person);
+/* Deletes intakes not updated since before; returns how many, or -1. */
+int64_t store_intake_expire(struct store *, int64_t before);
+void store_intake_reset(struct store_intake *);
+/*
+ * In one transaction: adds the request c with its details dt and one
+ * outbox row per destination (text from fmt(arg, id)), and deletes the
+ * intake of person.  Returns the new id, or -1 (nothing changed).
+ */
+int64_t store_intake_submit(struct store *, const struct store_consult *c,
+    const struct store_details *dt, const char *person,
+    const char *const *dests, size_t ndests,
+    char *(*fmt)(void *arg, int64_t id), void *arg);
+/* Fills dt (free with store_details_reset); 0, or -1 when absent. */
+int store_details_get(struct store *, int64_t id, struct store_details *dt);
+void store_details_reset(struct store_details *);
+/*
+ * Urgent requests (detained, or a date on or before cutoff, YYYY-MM-DD)
+ * still new and last announced at or before before; at most max ids.
+ */
+size_t store_urgent_due(struct store *, const char *cutoff, int64_t before,
+    int64_t *ids, size_t max);
+int store_details_reminded(struct store *, int64_t id, int64_t now);
+/* 1 when request id is urgent by cutoff, else 0. */
+int store_details_is_urgent(struct store *, int64_t id, const char *cutoff);
+/* As store_consult_open, urgent requests first. */
+size_t store_consult_open_urgent(
+    struct store *, const char *cutoff, struct store_consult *out, size_t max);
+
 #endif

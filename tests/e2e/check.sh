@@ -2,9 +2,40 @@
 . "$TOP/tests/lib/common.sh"
 cd "$TOP"
 
-out=$("$INTAKEBOT" -c config/intakebot.conf --check 2>&1) || fail "$out"
+# Review warnings (dates age) may appear; nothing else may.
+out=$("$INTAKEBOT" -c config/intakebot.conf --check 2>"$T/err") || fail "$out"
 [ "$out" = "configuration OK" ] || fail "unexpected: $out"
+! grep -v ': warning: ' "$T/err" | grep -q . || fail "$(cat "$T/err")"
 pass "shipped config is OK"
+
+# Review warnings: old date, missing or older translation, plain http link.
+mkdir -p "$T/rev/es"
+top() {	# FILE COMMAND REVIEWED LINK
+	printf -- '---\ncommand: %s\ntitle: T\nsummary: S.\nlink: %s\nreviewed: %s\n---\nBody.\n' \
+	    "$2" "$4" "$3" >"$1"
+}
+today=$(date -u +%Y-%m-%d)
+top "$T/rev/fresh.md" fresh "$today" https://x.org
+top "$T/rev/es/fresh.md" fresh "$today" https://x.org
+top "$T/rev/old.md" old 2020-01-01 https://x.org
+top "$T/rev/es/old.md" old 2020-01-01 https://x.org
+top "$T/rev/plain.md" plain "$today" http://x.org
+top "$T/rev/es/plain.md" plain "$today" https://x.org
+top "$T/rev/alone.md" alone "$today" https://x.org
+top "$T/rev/behind.md" behind "$today" https://x.org
+top "$T/rev/es/behind.md" behind 2026-01-01 https://x.org
+cp content/messages.ini "$T/rev/"
+printf '[bot]\ncontent_dir = %s\ncontent_max_age = 30\n' "$T/rev" >"$T/rev.conf"
+out=$("$INTAKEBOT" -c "$T/rev.conf" --check 2>"$T/err") || fail "warnings made --check fail"
+[ "$out" = "configuration OK" ] || fail "unexpected: $out"
+expect_grep "^$T/rev/old.md:2: warning: reviewed 2020-01-01, more than 30 days ago$" "$T/err"
+expect_grep "^$T/rev/es/old.md:2: warning: reviewed 2020-01-01, more than 30 days ago$" "$T/err"
+expect_grep "^$T/rev/plain.md:2: warning: no https:// link$" "$T/err"
+expect_grep "^$T/rev/alone.md:2: warning: no 'es' translation$" "$T/err"
+expect_grep "^$T/rev/es/behind.md:2: warning: translation reviewed before its English file ($today)$" "$T/err"
+expect_no_grep 'fresh.md' "$T/err"
+[ "$(wc -l <"$T/err")" -eq 6 ] || fail "expected 6 warnings: $(cat "$T/err")"
+pass "review warnings: FILE:LINE, exit 0"
 
 check_bad() {	# CONF EXPECTED-LINE
 	rc=0

@@ -16,14 +16,14 @@ printf '!287g\n!osltc\n!278g\n!help\n!search detainer\n' |
 	fail "exit status $?"
 expect_grep '^The 287(g) program: ' "$T/out"
 expect_grep '^https://www.ice.gov/identify-and-arrest/287g$' "$T/out"
-expect_grep '^Office of State, Local and Tribal Coordination (OSLTC): ' "$T/out"
+expect_grep '^OSLTC (former ICE office) and today.s Office of Partnership and Engagement: ' "$T/out"
 expect_grep '^Did you mean !287g?$' "$T/out"
-expect_grep '^Topics: !287g, !consultation, .*!osltc' "$T/out"
+expect_grep '^Topics: !287g, !bond, !consultation, .*!osltc, !rights' "$T/out"
 expect_grep '^Best matches for "detainer": !' "$T/out"
 # Answers come in the order asked.
-order=$(grep -n -e '^The 287(g)' -e '^Office of State' -e '^Did you mean' \
+order=$(grep -n -e '^The 287(g)' -e '^OSLTC (former' -e '^Did you mean' \
 	-e '^Topics:' -e '^Best matches' "$T/out" | cut -d: -f1 | tr '\n' ' ')
-[ "$order" = "$(grep -n -e '^The 287(g)' -e '^Office of State' \
+[ "$order" = "$(grep -n -e '^The 287(g)' -e '^OSLTC (former' \
 	-e '^Did you mean' -e '^Topics:' -e '^Best matches' "$T/out" |
 	sort -n | cut -d: -f1 | tr '\n' ' ')" ] || fail "answers out of order"
 pass "topic, near miss, help and search answered in order"
@@ -59,7 +59,7 @@ PY
 expect_grep '^The 287(g) program' "$T/badout"
 expect_grep 'line longer than 4096 bytes ignored' "$T/badout"
 expect_grep '^Best matches for "detainer"' "$T/badout"
-expect_grep '^Office of State' "$T/badout"
+expect_grep '^OSLTC (former' "$T/badout"
 pass "NUL, invalid UTF-8, 100 KiB line and colour codes survived"
 
 # Usage errors exit 2; --version and --help exit 0.

@@ -8,6 +8,7 @@ cat >"$T/c.conf" <<EOC
 content_dir = $TOP/content
 data_dir = $T/data
 [consult]
+intake = oneline
 cooldown = 300
 max_length = 40
 EOC

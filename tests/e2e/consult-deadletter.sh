@@ -28,6 +28,7 @@ staff_backoff_max = 2
 [webhook.good]
 staff_webhook_url = http://127.0.0.1:$GOOD/hooks/good
 [consult]
+intake = oneline
 dead_letter_after = 6
 rate_per_minute = 1000
 CONF

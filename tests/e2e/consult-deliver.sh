@@ -31,6 +31,7 @@ token = xr3j5x3p4pfk7kttbd6ewqchoe, s1ashtokens1ashtokens1asht
 [webhook.staff]
 staff_webhook_url = http://127.0.0.1:$SINK_PORT/hooks/staff
 [consult]
+intake = oneline
 cooldown = 60
 CONF
 "$INTAKEBOT" -c "$T/bot.conf" >"$T/bot.log" 2>&1 &

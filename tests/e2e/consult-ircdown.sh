@@ -28,6 +28,8 @@ listen = 127.0.0.1:$HTTPPORT
 [mattermost]
 path = /hooks/mattermost
 token = s1ashtokens1ashtokens1asht
+[consult]
+intake = oneline
 CONF
 "$INTAKEBOT" -c "$T/bot.conf" >"$T/bot.log" 2>&1 &
 track $!

@@ -20,6 +20,7 @@ token = s1ashtokens1ashtokens1asht
 staff_webhook_url = http://127.0.0.1:$SINK_PORT/hooks/staff
 rate_per_minute = 6000
 [consult]
+intake = oneline
 rate_per_minute = 100000
 CONF
 "$INTAKEBOT" -c "$T/bot.conf" >"$T/bot1.log" 2>&1 &

@@ -22,6 +22,8 @@ signing_secret = $SLACK_SECRET
 [discord]
 path = /hooks/discord
 public_key = $KEYHEX
+[consult]
+intake = oneline
 EOC
 "$INTAKEBOT" -c "$T/bot.conf" >"$T/bot.log" 2>&1 &
 track $!

@@ -6,6 +6,7 @@
 # request is stored.  A Mattermost slash command still answers both
 # ephemerally (the request taken, its number given), and Rocket.Chat
 # addresses private answers to "@user" (delivered as a direct message).
+# The one-line intake is used here; the guided one is checked last.
 . "$TOP/tests/lib/common.sh"
 PORT=$(free_port)
 TEAMS_SECRET=$(python3 -c 'import base64; print(base64.b64encode(bytes(range(32))).decode())')
@@ -25,10 +26,12 @@ token = rc-token-9f8e7d6c5b4a
 path = /hooks/teams
 signing_secret = $TEAMS_SECRET
 [consult]
+intake = oneline
 cooldown = 0
 EOC
 "$INTAKEBOT" -c "$T/bot.conf" >"$T/bot.log" 2>&1 &
-track $!
+BOT=$!
+track $BOT
 wait_port "$PORT" 10 || { cat "$T/bot.log"; fail "bot did not listen"; }
 
 PORT=$PORT TEAMS_SECRET=$TEAMS_SECRET T=$T PYTHONPATH="$TOP/tests/lib" \
@@ -124,6 +127,29 @@ check("channel" not in d, "rocketchat: public answer stays in the room", d)
 d = rc("!287g more", 4, user="bad name@x")
 check("channel" not in d, "rocketchat odd name: no DM address", d)
 public_ok(d, "rocketchat odd name")
+PY
+# The guided intake (the default) is a private dialogue: none is started
+# where there is no private path, and nothing is stored.
+kill $BOT
+wait $BOT 2>/dev/null || true
+sed -i '/^intake = oneline$/d' "$T/bot.conf"
+"$INTAKEBOT" -c "$T/bot.conf" >>"$T/bot.log" 2>&1 &
+track $!
+wait_port "$PORT" 10 || { cat "$T/bot.log"; fail "bot did not restart"; }
+PORT=$PORT T=$T PYTHONPATH="$TOP/tests/lib" python3 - <<'PY' || { cat "$T/bot.log"; fail "guided checks"; }
+import os, re, sqlite3, urllib.parse
+from webhook import *
+f = {"token": "xr3j5x3p4pfk7kttbd6ewqchoe", "channel_name": "town-square",
+     "user_id": "ywn1ok4ykjnx7ycgcfbeqxkuye", "user_name": "maria",
+     "text": "!consult my brother was detained yesterday", "post_id": "g1",
+     "trigger_word": "!consult"}
+d = expect_json(post("/hooks/mattermost", urllib.parse.urlencode(f),
+                     "application/x-www-form-urlencoded"), "guided: outgoing !consult")
+check("nothing was saved" in d["text"] and not re.search(r"#\s*\d|\(1/", d["text"]),
+      "guided: no question, no number in public", d)
+c = sqlite3.connect(os.environ["T"] + "/data/intakebot.db")
+check(c.execute("SELECT count(*) FROM intakes").fetchone()[0] == 0, "guided: no dialogue opened")
+check(c.execute("SELECT count(*) FROM consults").fetchone()[0] == 2, "guided: nothing stored")
 PY
 expect_no_grep "detained yesterday" "$T/bot.log"
 pass "private answers stay private"

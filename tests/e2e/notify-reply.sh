@@ -53,6 +53,7 @@ bot_token = rcbot
 [webhook.ops]
 staff_webhook_url = http://127.0.0.1:$SINK_PORT/ops
 [consult]
+intake = oneline
 cooldown = 0
 dead_letter_after = $1
 EOC

@@ -1,5 +1,6 @@
 /* Unit tests for content.c: parsing, diagnostics, lookup, search, suggest. */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -255,7 +256,7 @@ test_real_content(void **state)
 	    content_find(c, "en", "hsi")->command, "investigations");
 	n = content_search(c, "en", "detainer", hits, 5);
 	assert_true(n >= 3);
-	n = content_search(c, "en", "xyzzy nothing", hits, 5);
+	n = content_search(c, "en", "xyzzy plugh", hits, 5);
 	assert_int_equal(n, 0);
 	n = content_suggest(c, "en", "278g", sugg, 3);
 	assert_true(n >= 1);
@@ -268,6 +269,100 @@ test_real_content(void **state)
 	/* Exact matches are not suggestions. */
 	n = content_suggest(c, "en", "287g", sugg, 3);
 	assert_true(n == 0 || strcmp(sugg[0], "287g") != 0);
+	content_free(c);
+	diag_reset(&d);
+}
+
+/* The closing line every shipped topic must carry, per language. */
+static const char *
+disclaimer(const char *lang)
+{
+	return strcmp(lang, "es") == 0
+	    ? "_Información general, no es asesoría legal._"
+	    : "_General information, not legal advice._";
+}
+
+static bool
+has_alias(const struct topic *t, const char *key)
+{
+	size_t i;
+
+	if (strcmp(t->command, key) == 0)
+		return true;
+	for (i = 0; i < t->naliases; i++)
+		if (strcmp(t->aliases[i], key) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The shipped content is complete: every English topic has a Spanish
+ * file with at least the same commands, every file has an https link, a
+ * reviewed date (Spanish no older than English) and the disclaimer as
+ * its last line, and the topics a person facing ICE needs answer to
+ * their aliases in both languages.
+ */
+static void
+test_shipped_content_complete(void **state)
+{
+	static const char *const langs[] = {"en", "es"};
+	static const char *const keys[][2] = {{"rights", "rights"},
+	    {"derechos", "rights"}, {"kyr", "rights"}, {"court", "court"},
+	    {"eoir", "court"}, {"hearing", "court"}, {"corte", "court"},
+	    {"bond", "bond"}, {"fianza", "bond"}, {"expedited", "expedited"},
+	    {"expedited-removal", "expedited"},
+	    {"deportacion-rapida", "expedited"}, {"locator", "detention"},
+	    {"ope", "osltc"}, {"hsi", "investigations"}};
+	const struct topic *en[64], *es, *t;
+	struct content *c;
+	struct diag d;
+	size_t n, i, k, l, len;
+
+	(void)state;
+	diag_init(&d);
+	c = content_load("content", reserved, &d);
+	diag_print(&d, stderr);
+	assert_non_null(c);
+	n = content_list(c, "en", en, 64);
+	assert_true(n >= 14);
+	assert_int_equal(content_count(c, "es"), n);
+	for (i = 0; i < n; i++) {
+		es = content_find(c, "es", en[i]->command);
+		assert_non_null(es);
+		if (strcmp(es->lang, "es") != 0)
+			fail_msg("%s: no Spanish translation", en[i]->file);
+		for (k = 0; k < en[i]->naliases; k++)
+			if (!has_alias(es, en[i]->aliases[k]))
+				fail_msg("%s: alias '%s' missing", es->file,
+				    en[i]->aliases[k]);
+		assert_non_null(en[i]->reviewed);
+		assert_non_null(es->reviewed);
+		if (strcmp(es->reviewed, en[i]->reviewed) < 0)
+			fail_msg("%s: reviewed %s is older than English %s",
+			    es->file, es->reviewed, en[i]->reviewed);
+		for (l = 0; l < 2; l++) {
+			t = l == 0 ? en[i] : es;
+			assert_string_equal(t->lang, langs[l]);
+			if (strncmp(t->link, "https://", 8) != 0)
+				fail_msg("%s: link is not https", t->file);
+			len = strlen(t->body);
+			if (len < strlen(disclaimer(t->lang)) ||
+			    strcmp(t->body + len - strlen(disclaimer(t->lang)),
+			        disclaimer(t->lang)) != 0)
+				fail_msg("%s: does not end with the "
+				         "not-legal-advice line",
+				    t->file);
+		}
+	}
+	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+		for (l = 0; l < 2; l++) {
+			t = content_find(c, langs[l], keys[k][0]);
+			if (t == NULL)
+				fail_msg("!%s: no topic in %s", keys[k][0],
+				    langs[l]);
+			assert_string_equal(t->command, keys[k][1]);
+			assert_string_equal(t->lang, langs[l]);
+		}
 	content_free(c);
 	diag_reset(&d);
 }
@@ -315,6 +410,7 @@ main(void)
 	    cmocka_unit_test(test_duplicates),
 	    cmocka_unit_test(test_lookup_and_languages),
 	    cmocka_unit_test(test_real_content),
+	    cmocka_unit_test(test_shipped_content_complete),
 	    cmocka_unit_test(test_search_ranking),
 	};
 

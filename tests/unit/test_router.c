@@ -41,7 +41,7 @@ setup(void **state)
 	diag_reset(&d);
 	if (conf == NULL || content == NULL)
 		return -1;
-	env = (struct router_env){conf, content, NULL, NULL};
+	env = (struct router_env){.conf = conf, .content = content};
 	router = router_new(&env);
 	return 0;
 }

@@ -1,0 +1,35 @@
+/*
+ * The message catalogue: what the bot says, as data.  English lives in
+ * CONTENT_DIR/messages.ini, every other language in
+ * CONTENT_DIR/<lang>/messages.ini, one "key = sentence" a line under a
+ * [section], with named placeholders ({number}, {nick}).  A key missing
+ * in a language falls back to English.  The known keys and the
+ * placeholders each may use are a table in catalog.c, so --check can
+ * report an unknown key, an unknown placeholder and a malformed line as
+ * FILE:LINE.
+ */
+#ifndef CATALOG_H
+#define CATALOG_H
+
+#include "diag.h"
+
+struct catalog;
+
+/*
+ * Loads every messages.ini under dir.  Problems go into d; *errors (may
+ * be NULL) is raised by their number.  Never NULL: a broken file leaves
+ * its good lines usable, and a key found nowhere renders as its name.
+ */
+struct catalog *catalog_load(const char *dir, struct diag *d, int *errors);
+void catalog_free(struct catalog *);
+
+/*
+ * The sentence for key ("intake.ask_name") in lang, else in English, else
+ * the key itself, with each {name} of vars replaced.  vars holds name,
+ * value pairs and ends with NULL; it may be NULL.  The caller frees the
+ * result.
+ */
+char *catalog_render(const struct catalog *, const char *lang, const char *key,
+    const char *const *vars);
+
+#endif
