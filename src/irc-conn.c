@@ -14,8 +14,9 @@
  * caller names that socket); anything else is closed at once, and the
  * listener is closed after the one accept.  From then on:
  *
- *   server --TLS/TCP--> [relay: split lines, strip tags, cap length,
- *                        on_server_line] --loopback--> libircclient
+ *   server --TLS/TCP--> [relay: split lines, on_server_line (tags
+ *                        and all), strip tags, cap length]
+ *                        --loopback--> libircclient
  *   libircclient --loopback--> [relay: split lines, on_client_line,
  *                        final 510-byte/CR/LF check] --TLS/TCP--> server
  *
@@ -56,6 +57,8 @@
 #include "xmalloc.h"
 
 #define IRC_CONN_LINE_IN_MAX 1000 /* libircclient's buffer is 1 KiB */
+/* IRCv3: up to 8191 bytes of tags before the line itself. */
+#define IRC_CONN_TAGGED_IN_MAX (8191 + IRC_CONN_LINE_IN_MAX)
 #define IRC_CONN_PENDING_MAX (256 * 1024)
 #define IRC_CONN_RESOLVE_POLL_MS 20
 
@@ -347,28 +350,30 @@ irc_conn_split(struct irc_conn *c, struct buf *in, bool *skip, size_t cap,
 static void
 irc_conn_server_line(struct irc_conn *c, char *line, size_t len)
 {
-	/* Tags are never requested; drop any a server sends anyway. */
-	if (line[0] == '@') {
-		char *sp = strchr(line, ' ');
+	char *body = line;
+	size_t n = len;
 
-		if (sp == NULL)
+	/* The adapter reads the tags (account-tag); libircclient cannot. */
+	if (line[0] == '@') {
+		if ((body = strchr(line, ' ')) == NULL)
 			return;
-		while (*sp == ' ')
-			sp++;
-		len -= (size_t)(sp - line);
-		line = sp;
-		if (len == 0)
+		while (*body == ' ')
+			body++;
+		n = len - (size_t)(body - line);
+		if (n == 0)
 			return;
 	}
 	if (!c->cb.on_server_line(c->cb.arg, line, len))
 		return;
 	if (c->state == IRC_CONN_CLOSED)
 		return;
-	if (c->lib_out.len + len + 2 > IRC_CONN_PENDING_MAX) {
+	if (n > IRC_CONN_LINE_IN_MAX)
+		n = text_utf8_cut(body, n, IRC_CONN_LINE_IN_MAX);
+	if (c->lib_out.len + n + 2 > IRC_CONN_PENDING_MAX) {
 		irc_conn_fail(c, "libircclient is not reading; relay full");
 		return;
 	}
-	buf_add(&c->lib_out, line, len);
+	buf_add(&c->lib_out, body, n);
 	buf_add(&c->lib_out, "\r\n", 2);
 }
 
@@ -599,7 +604,7 @@ irc_conn_read_server(struct irc_conn *c)
 		}
 		buf_add(&c->srv_in, tmp, (size_t)n);
 		if (irc_conn_split(c, &c->srv_in, &c->srv_skip,
-		        IRC_CONN_LINE_IN_MAX, irc_conn_server_line) == -1)
+		        IRC_CONN_TAGGED_IN_MAX, irc_conn_server_line) == -1)
 			return;
 		if (c->ssl == NULL && (size_t)n < sizeof(tmp))
 			break;

@@ -35,7 +35,7 @@ struct irc_conn_params {
 
 struct irc_conn_cb {
 	void (*on_ready)(void *arg, int relay_port);
-	/* line is NUL-terminated, without CR-LF and message tags. */
+	/* line is NUL-terminated, without CR-LF, with its IRCv3 tags. */
 	bool (*on_server_line)(void *arg, const char *line, size_t len);
 	bool (*on_client_line)(void *arg, const char *line, size_t len);
 	/* Total bytes written to the server socket so far. */

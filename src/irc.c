@@ -52,6 +52,10 @@
 #define IRC_BAN_PAUSE_MS (30 * 60 * 1000)
 #define IRC_CTCP_GAP_MS 2000
 #define IRC_HOST_GUESS 63 /* host length assumed before JOIN */
+#define IRC_ACCOUNT_MAX 128
+#define IRC_TAGGED_MAX 64 /* account tags read, not yet handled */
+#define IRC_HELD_MAX 64   /* messages waiting for a WHOIS */
+#define IRC_WHOIS_WAIT_MS 10000
 
 enum irc_state {
 	IRC_ST_CONNECTING,
@@ -72,10 +76,27 @@ struct irc_chan {
 };
 
 struct irc_user {
-	char *nick;    /* folded */
-	char *account; /* NULL unknown, "" none */
+	char *nick;     /* folded */
+	char *account;  /* NULL unknown, "" none */
+	uint64_t chans; /* bit i: both in irc->chans[i] (i < 64) */
 	bool in_staff;
-	bool whois_sent;
+};
+
+/* The account tag of a PRIVMSG, read by the relay before libircclient
+ * handles the line. */
+struct irc_tagged {
+	char nick[IRC_NICK_MAX];       /* folded */
+	char account[IRC_ACCOUNT_MAX]; /* "" not logged in */
+};
+
+/* A message held until a WHOIS says who sent it. */
+struct irc_held {
+	char *nick; /* folded */
+	char *origin, *target, *text;
+	int64_t deadline;
+	bool known; /* account below is proved already (a tag) */
+	bool uh_ok; /* WHOIS 311 matched origin's user@host */
+	char account[IRC_ACCOUNT_MAX];
 };
 
 struct irc_post {
@@ -122,9 +143,13 @@ struct irc {
 	size_t nusers;
 	struct irc_inflight *infl;
 	size_t ninfl;
+	struct irc_tagged tagged[IRC_TAGGED_MAX];
+	size_t tag_head, ntagged;
+	struct irc_held *held;
+	size_t nheld;
 
 	uint64_t t_reg, t_ping, t_teardown, t_reconnect;
-	uint64_t t_regain, t_join, t_identify, t_post;
+	uint64_t t_regain, t_join, t_identify, t_post, t_whois;
 	int64_t backoff_ms;
 	int64_t ready_at;
 	int64_t ping_sent;
@@ -141,6 +166,7 @@ struct irc {
 static void irc_connect_start(struct irc *);
 static void irc_pump(struct irc *);
 static void irc_join_pending(struct irc *);
+static void irc_held_clear(struct irc *);
 
 /* --- small helpers ----------------------------------------------------- */
 
@@ -279,10 +305,78 @@ irc_user_set_account(struct irc *irc, const char *nick, const char *acct)
 {
 	struct irc_user *u;
 
-	if ((u = irc_user_find(irc, nick, true)) == NULL)
+	/* Only for someone tracked: a shared channel keeps it current. */
+	if ((u = irc_user_find(irc, nick, false)) == NULL)
 		return;
 	free(u->account);
 	u->account = xstrdup(strcmp(acct, "*") == 0 ? "" : acct);
+}
+
+/* The membership bit of channel c (0 past the 64th: never shared). */
+static uint64_t
+irc_chan_bit(const struct irc *irc, const struct irc_chan *c)
+{
+	size_t i = (size_t)(c - irc->chans);
+
+	return i < 64 ? (uint64_t)1 << i : 0;
+}
+
+/* nick is in channel c with the bot (or no longer). */
+static void
+irc_member(struct irc *irc, struct irc_chan *c, const char *nick, bool in)
+{
+	struct irc_user *u;
+
+	if ((u = irc_user_find(irc, nick, in)) == NULL)
+		return;
+	if (in) {
+		u->chans |= irc_chan_bit(irc, c);
+		u->in_staff |= c->staff;
+		return;
+	}
+	u->chans &= ~irc_chan_bit(irc, c);
+	if (c->staff)
+		u->in_staff = false;
+	/* No shared channel: its QUIT and NICK will not be seen. */
+	if (u->chans == 0 && !u->in_staff)
+		irc_user_forget(irc, nick);
+}
+
+/* Channel slot from now sits at slot to (whose bit is clear). */
+static void
+irc_chan_move_bits(struct irc *irc, size_t from, size_t to)
+{
+	size_t i;
+
+	if (from == to)
+		return;
+	for (i = 0; i < irc->nusers; i++) {
+		if (from < 64 && (irc->users[i].chans >> from & 1)) {
+			irc->users[i].chans &= ~((uint64_t)1 << from);
+			if (to < 64)
+				irc->users[i].chans |= (uint64_t)1 << to;
+		}
+	}
+}
+
+/* The bot left channel c: forget whom it no longer shares one with. */
+static void
+irc_members_clear(struct irc *irc, const struct irc_chan *c)
+{
+	uint64_t bit = irc_chan_bit(irc, c);
+	size_t i = 0;
+
+	while (i < irc->nusers) {
+		irc->users[i].chans &= ~bit;
+		if (c->staff)
+			irc->users[i].in_staff = false;
+		if (irc->users[i].chans == 0 && !irc->users[i].in_staff) {
+			free(irc->users[i].nick);
+			free(irc->users[i].account);
+			irc->users[i] = irc->users[--irc->nusers];
+		} else
+			i++;
+	}
 }
 
 /* --- staff posts --------------------------------------------------------- */
@@ -515,6 +609,8 @@ irc_teardown(struct irc *irc)
 	irc_out_clear(irc->out, irc_on_drop, irc);
 	irc_inflight_fail_all(irc);
 	irc_users_clear(irc);
+	irc_held_clear(irc);
+	irc->ntagged = 0;
 	for (i = 0; i < irc->nchans; i++)
 		irc->chans[i].joined = false;
 	irc->self[0] = '\0';
@@ -776,6 +872,60 @@ irc_is_ban(const char *s)
 	    strcasestr(s, "z-line") != NULL || strcasestr(s, "sasl") != NULL;
 }
 
+/* --- account tags, read ahead of libircclient --------------------------- */
+
+/* What libircclient takes for CTCP: \001 at both ends. */
+static bool
+irc_is_ctcp(const char *text)
+{
+	size_t n = strlen(text);
+
+	return n > 0 && text[0] == '\001' && text[n - 1] == '\001';
+}
+
+static void
+irc_tagged_push(struct irc *irc, const struct irc_line *l)
+{
+	struct irc_tagged *t;
+	char nick[IRC_NICK_MAX];
+
+	irc_line_nick(l->prefix, nick, sizeof(nick));
+	if (irc->ntagged == IRC_TAGGED_MAX) {
+		irc->tag_head = (irc->tag_head + 1) % IRC_TAGGED_MAX;
+		irc->ntagged--;
+	}
+	t = &irc->tagged[(irc->tag_head + irc->ntagged++) % IRC_TAGGED_MAX];
+	irc_fold(irc, nick, t->nick, sizeof(t->nick));
+	if (!irc_line_tag(l, "account", t->account, sizeof(t->account)) ||
+	    strcmp(t->account, "*") == 0)
+		t->account[0] = '\0';
+}
+
+/*
+ * The account tag of the message from nick that libircclient hands over
+ * now; lines are handed over in the order they were read, so earlier
+ * entries from others were lines it did not report.  Returns false when
+ * there is none (no account-tag, or the line was not seen).
+ */
+static bool
+irc_tagged_take(struct irc *irc, const char *nick, char *out, size_t size)
+{
+	char f[IRC_NICK_MAX];
+	struct irc_tagged *t;
+
+	irc_fold(irc, nick, f, sizeof(f));
+	while (irc->ntagged > 0) {
+		t = &irc->tagged[irc->tag_head];
+		irc->tag_head = (irc->tag_head + 1) % IRC_TAGGED_MAX;
+		irc->ntagged--;
+		if (strcmp(t->nick, f) == 0) {
+			snprintf(out, size, "%s", t->account);
+			return true;
+		}
+	}
+	return false;
+}
+
 /* --- relay callbacks (outside libircclient) ------------------------------ */
 
 static void
@@ -791,7 +941,6 @@ irc_on_server_line(void *arg, const char *s, size_t len)
 {
 	struct irc *irc = arg;
 	struct irc_line l;
-	char nick[IRC_NICK_MAX];
 	const char *last;
 	bool consumed;
 
@@ -846,13 +995,13 @@ irc_on_server_line(void *arg, const char *s, size_t len)
 			irc->identify_wait = false;
 			irc_join_pending(irc);
 		}
-	} else if (strcmp(l.cmd, "ACCOUNT") == 0 && l.nparams >= 1) {
-		irc_line_nick(l.prefix, nick, sizeof(nick));
-		irc_user_set_account(irc, nick, l.params[0]);
-		return false;
 	} else if (strcmp(l.cmd, "CAP") == 0 ||
 	    strcmp(l.cmd, "AUTHENTICATE") == 0) {
 		return false;
+	} else if (strcmp(l.cmd, "PRIVMSG") == 0 && l.nparams >= 2 &&
+	    l.prefix[0] != '\0' && !irc_is_ctcp(l.params[1]) &&
+	    irc->cap != NULL && irc_cap_enabled(irc->cap, "account-tag")) {
+		irc_tagged_push(irc, &l);
 	}
 	return true;
 }
@@ -963,6 +1112,48 @@ irc_staff_account(struct irc *irc, const char *account)
 	return ok;
 }
 
+/* Whether any check depends on a services account. */
+static bool
+irc_accounts_matter(const struct irc *irc)
+{
+	return strcasestr(irc->conf->irc_admins, "account:") != NULL ||
+	    irc->conf->consult_staff_accounts[0] != '\0';
+}
+
+/*
+ * The one answer to "who sent this": fills m's account, is_staff and
+ * is_admin.  account is the sender's services account ("" none) only
+ * when it is proved for this very message: by the message's own
+ * account tag, by a WHOIS asked after the message arrived, or by a
+ * remembered account that account-notify keeps current for someone who
+ * shares a channel with the bot (so their QUIT and NICK are seen).
+ * NULL means unproved: no account-based right is granted.  Staff by
+ * presence in the staff channel and hostmask admins need no account.
+ */
+static void
+irc_identify(struct irc *irc, struct message *m, const char *nick,
+    const char *origin, const char *account)
+{
+	struct irc_user *u = irc_user_find(irc, nick, false);
+
+	m->account = account != NULL && account[0] != '\0' ? account : NULL;
+	m->is_staff =
+	    (u != NULL && u->in_staff) || irc_staff_account(irc, m->account);
+	m->is_admin = irc_admin_match(irc, origin, m->account);
+}
+
+/* The remembered account of nick when it is still backed, or NULL. */
+static const char *
+irc_account_backed(struct irc *irc, const char *nick)
+{
+	struct irc_user *u = irc_user_find(irc, nick, false);
+
+	if (u == NULL || u->account == NULL || u->chans == 0 ||
+	    irc->cap == NULL || !irc_cap_enabled(irc->cap, "account-notify"))
+		return NULL;
+	return u->account;
+}
+
 /* "curnick: text" when the bot is on an alternate nick. */
 static const char *
 irc_strip_address(struct irc *irc, const char *text)
@@ -979,30 +1170,23 @@ irc_strip_address(struct irc *irc, const char *text)
 	return text;
 }
 
+/* Hands a message to the bot; account as irc_identify takes it. */
 static void
-irc_on_message(
-    struct irc *irc, const char *origin, const char *target, const char *raw)
+irc_dispatch(struct irc *irc, const char *origin, const char *target,
+    const char *text, const char *account)
 {
 	char nick[IRC_NICK_MAX], chan[128];
-	struct irc_user *u;
 	struct irc_chan *c = NULL;
 	struct message m;
 	struct replies rs;
 	const char *rest;
-	char *text;
 
 	irc_line_nick(origin, nick, sizeof(nick));
-	if (nick[0] == '\0' || irc_is_me(irc, nick) ||
-	    strchr(origin, '!') == NULL)
-		return;
 	if (irc_is_channel(irc, target)) {
 		if ((c = irc_chan_find(irc, target)) == NULL || !c->joined)
 			return;
 		snprintf(chan, sizeof(chan), "%s", c->name);
-	} else if (!irc_is_me(irc, target))
-		return;
-	metrics_inc("intakebot_irc_messages_total", NULL);
-	text = text_sanitize(raw, strlen(raw), MESSAGE_TEXT_MAX, 0);
+	}
 	memset(&m, 0, sizeof(m));
 	m.adapter = "irc";
 	m.network = irc->network[0] != '\0' ? irc->network : NULL;
@@ -1015,29 +1199,207 @@ irc_on_message(
 		m.addressed = true;
 	}
 	m.is_private = c == NULL;
-	u = irc_user_find(irc, nick, false);
-	m.account = u != NULL && u->account != NULL && u->account[0] != '\0'
-	    ? u->account
-	    : NULL;
-	m.is_staff =
-	    (u != NULL && u->in_staff) || irc_staff_account(irc, m.account);
-	m.is_admin = irc_admin_match(irc, origin, m.account);
-	/* Account unknown: ask once, so the next command knows (fail closed).
-	 */
-	if ((u == NULL || u->account == NULL) &&
-	    (m.is_private ||
-	        strncmp(text, irc->conf->prefix, strlen(irc->conf->prefix)) ==
-	            0) &&
-	    strstr(irc->conf->irc_admins, "account:") != NULL &&
-	    (u = irc_user_find(irc, nick, true)) != NULL && !u->whois_sent) {
-		u->whois_sent = true;
-		irc_control(irc, "WHOIS %s", nick);
-	}
-	log_debug("message from %s in %s", nick, c != NULL ? chan : "private");
+	irc_identify(irc, &m, nick, origin, account);
+	log_debug("message from %s in %s%s", nick, c != NULL ? chan : "private",
+	    m.account != NULL ? " (account proved)" : "");
 	replies_init(&rs);
 	irc->handler(irc->harg, &m, &rs);
 	irc_render(irc, nick, c != NULL ? chan : NULL, &rs);
 	replies_reset(&rs);
+}
+
+/* --- messages held for a WHOIS ------------------------------------------ */
+
+static void
+irc_held_free(struct irc_held *h)
+{
+	free(h->nick);
+	free(h->origin);
+	free(h->target);
+	free(h->text);
+}
+
+static void
+irc_held_clear(struct irc *irc)
+{
+	size_t i;
+
+	for (i = 0; i < irc->nheld; i++)
+		irc_held_free(&irc->held[i]);
+	free(irc->held);
+	irc->held = NULL;
+	irc->nheld = 0;
+	irc_timer_clear(irc, &irc->t_whois);
+}
+
+/*
+ * Hands over the held messages of nick (folded; NULL: those past their
+ * deadline), in order.  The WHOIS answer counts only when its user@host
+ * is the message's; otherwise, and on a timeout, the account stays
+ * unproved.
+ */
+static void
+irc_held_release(struct irc *irc, const char *nick, bool answered)
+{
+	struct irc_held h;
+	int64_t now = loop_now_ms();
+	size_t i = 0;
+
+	while (i < irc->nheld) {
+		if (nick != NULL ? strcmp(irc->held[i].nick, nick) != 0
+		                 : irc->held[i].deadline > now) {
+			i++;
+			continue;
+		}
+		h = irc->held[i];
+		memmove(&irc->held[i], &irc->held[i + 1],
+		    (irc->nheld - i - 1) * sizeof(*irc->held));
+		irc->nheld--;
+		if (!h.known && !(answered && h.uh_ok)) {
+			log_info("account of %s not confirmed; treated as "
+			         "unidentified",
+			    h.nick);
+			irc_dispatch(irc, h.origin, h.target, h.text, NULL);
+		} else
+			irc_dispatch(
+			    irc, h.origin, h.target, h.text, h.account);
+		irc_held_free(&h);
+	}
+	irc_pump(irc);
+}
+
+static long
+irc_on_whois_timeout(void *arg)
+{
+	struct irc *irc = arg;
+
+	irc_held_release(irc, NULL, false);
+	if (irc->nheld == 0) {
+		irc->t_whois = 0;
+		return LOOP_TIMER_DONE;
+	}
+	return (long)(irc->held[0].deadline - loop_now_ms()) + 1;
+}
+
+/* Whether nick already waits for a WHOIS answer. */
+static bool
+irc_held_has(const struct irc *irc, const char *fnick)
+{
+	size_t i;
+
+	for (i = 0; i < irc->nheld; i++)
+		if (strcmp(irc->held[i].nick, fnick) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Holds a message until a fresh WHOIS of its sender (asked now, unless
+ * one is out for that nick already) answers.  account is the message's
+ * own proved account or NULL.  Returns false when the queue is full.
+ */
+static bool
+irc_hold(struct irc *irc, const char *nick, const char *origin,
+    const char *target, const char *text, const char *account)
+{
+	char f[IRC_NICK_MAX];
+	struct irc_held *h;
+	bool asked;
+
+	if (irc->nheld == IRC_HELD_MAX)
+		return false;
+	irc_fold(irc, nick, f, sizeof(f));
+	asked = irc_held_has(irc, f);
+	irc->held =
+	    xreallocarray(irc->held, irc->nheld + 1, sizeof(*irc->held));
+	h = &irc->held[irc->nheld++];
+	memset(h, 0, sizeof(*h));
+	h->nick = xstrdup(f);
+	h->origin = xstrdup(origin);
+	h->target = xstrdup(target);
+	h->text = xstrdup(text);
+	h->deadline = loop_now_ms() + IRC_WHOIS_WAIT_MS;
+	if (account != NULL) {
+		h->known = true;
+		snprintf(h->account, sizeof(h->account), "%s", account);
+	}
+	if (!asked)
+		irc_control(irc, "WHOIS %s", nick);
+	if (irc->t_whois == 0)
+		irc->t_whois = loop_timer_add(irc->loop, IRC_WHOIS_WAIT_MS + 1,
+		    irc_on_whois_timeout, irc);
+	irc_pump(irc);
+	return true;
+}
+
+/* WHOIS 311 (user@host) and 330 (account) for held messages of nick. */
+static void
+irc_held_whois(
+    struct irc *irc, const char *nick, const char *uh, const char *account)
+{
+	char f[IRC_NICK_MAX];
+	const char *bang;
+	size_t i;
+
+	irc_fold(irc, nick, f, sizeof(f));
+	for (i = 0; i < irc->nheld; i++) {
+		if (strcmp(irc->held[i].nick, f) != 0 || irc->held[i].known)
+			continue;
+		if (uh != NULL)
+			irc->held[i].uh_ok =
+			    (bang = strchr(irc->held[i].origin, '!')) != NULL &&
+			    strcmp(bang + 1, uh) == 0;
+		if (account != NULL)
+			snprintf(irc->held[i].account,
+			    sizeof(irc->held[i].account), "%s", account);
+	}
+}
+
+/* Whether text may be a command, for which the sender's rights count. */
+static bool
+irc_may_be_command(struct irc *irc, const char *text, bool priv)
+{
+	const char *pfx = irc->conf->prefix;
+
+	return priv || strncmp(text, pfx, strlen(pfx)) == 0 ||
+	    strncasecmp(text, irc->nick, strlen(irc->nick)) == 0 ||
+	    strncasecmp(text, irc->conf->nick, strlen(irc->conf->nick)) == 0;
+}
+
+static void
+irc_on_message(
+    struct irc *irc, const char *origin, const char *target, const char *raw)
+{
+	char nick[IRC_NICK_MAX], f[IRC_NICK_MAX], tag[IRC_ACCOUNT_MAX];
+	const char *account;
+	struct irc_chan *c;
+	bool tagged, priv;
+	char *text;
+
+	irc_line_nick(origin, nick, sizeof(nick));
+	tagged = irc_tagged_take(irc, nick, tag, sizeof(tag));
+	if (nick[0] == '\0' || irc_is_me(irc, nick) ||
+	    strchr(origin, '!') == NULL)
+		return;
+	if ((priv = !irc_is_channel(irc, target))) {
+		if (!irc_is_me(irc, target))
+			return;
+	} else if ((c = irc_chan_find(irc, target)) == NULL || !c->joined)
+		return;
+	metrics_inc("intakebot_irc_messages_total", NULL);
+	text = text_sanitize(raw, strlen(raw), MESSAGE_TEXT_MAX, 0);
+	account = tagged ? tag : irc_account_backed(irc, nick);
+	irc_fold(irc, nick, f, sizeof(f));
+	/* Unproved, or behind earlier held ones: wait for a fresh WHOIS,
+	 * or go on unidentified when too many wait (fail closed). */
+	if ((irc_held_has(irc, f) ||
+	        (account == NULL && irc_accounts_matter(irc) &&
+	            irc_may_be_command(irc, text, priv))) &&
+	    irc_hold(irc, nick, origin, target, text, account)) {
+		free(text);
+		return;
+	}
+	irc_dispatch(irc, origin, target, text, account);
 	free(text);
 }
 
@@ -1095,7 +1457,6 @@ irc_ev_join(irc_session_t *s, const char *event, const char *origin,
 	struct irc *irc = irc_of(s);
 	char nick[IRC_NICK_MAX];
 	struct irc_chan *c;
-	struct irc_user *u;
 
 	(void)event;
 	if (origin == NULL || count < 1)
@@ -1113,18 +1474,17 @@ irc_ev_join(irc_session_t *s, const char *event, const char *origin,
 		log_info("joined %s", c->name);
 		return;
 	}
+	if (c == NULL || !c->joined)
+		return;
+	irc_member(irc, c, nick, true);
 	if (count >= 2 && params[1] != NULL && params[1][0] != '\0')
 		irc_user_set_account(irc, nick, params[1]);
-	if (c != NULL && c->staff &&
-	    (u = irc_user_find(irc, nick, true)) != NULL)
-		u->in_staff = true;
 }
 
 static void
 irc_left(struct irc *irc, const char *chan, const char *nick, bool kicked)
 {
 	struct irc_chan *c;
-	struct irc_user *u;
 
 	if ((c = irc_chan_find(irc, chan)) == NULL)
 		return;
@@ -1138,14 +1498,10 @@ irc_left(struct irc *irc, const char *chan, const char *nick, bool kicked)
 			irc->t_join = loop_timer_add(irc->loop,
 			    IRC_KICK_REJOIN_MS, irc_on_join_timer, irc);
 		}
-		if (c->staff) {
-			for (size_t i = 0; i < irc->nusers; i++)
-				irc->users[i].in_staff = false;
-		}
+		irc_members_clear(irc, c);
 		return;
 	}
-	if (c->staff && (u = irc_user_find(irc, nick, false)) != NULL)
-		u->in_staff = false;
+	irc_member(irc, c, nick, false);
 }
 
 static void
@@ -1225,12 +1581,11 @@ static void
 irc_names(struct irc *irc, const char *chan, const char *names)
 {
 	struct irc_chan *c = irc_chan_find(irc, chan);
-	struct irc_user *u;
 	char nick[IRC_NICK_MAX];
 	const char *p = names;
 	size_t n;
 
-	if (c == NULL || !c->staff)
+	if (c == NULL || !c->joined)
 		return;
 	while (*p != '\0') {
 		while (*p == ' ')
@@ -1241,9 +1596,8 @@ irc_names(struct irc *irc, const char *chan, const char *names)
 		if (n > 0 && n < sizeof(nick)) {
 			memcpy(nick, p, n);
 			nick[n] = '\0';
-			if (!irc_is_me(irc, nick) &&
-			    (u = irc_user_find(irc, nick, true)) != NULL)
-				u->in_staff = true;
+			if (!irc_is_me(irc, nick))
+				irc_member(irc, c, nick, true);
 		}
 		p += n;
 	}
@@ -1254,6 +1608,7 @@ irc_ev_numeric(irc_session_t *s, unsigned int ev, const char *origin,
     const char **params, unsigned int count)
 {
 	struct irc *irc = irc_of(s);
+	char uh[256], f[IRC_NICK_MAX];
 	struct irc_user *u;
 	struct irc_chan *c;
 
@@ -1263,15 +1618,26 @@ irc_ev_numeric(irc_session_t *s, unsigned int ev, const char *origin,
 		if (count >= 4)
 			irc_names(irc, params[2], params[3]);
 		break;
+	case 311: /* WHOIS user: me nick user host * :real */
+		if (count >= 4) {
+			snprintf(uh, sizeof(uh), "%s@%s", params[2], params[3]);
+			irc_held_whois(irc, params[1], uh, NULL);
+		}
+		break;
 	case 330: /* WHOIS account: me nick account */
-		if (count >= 3)
+		if (count >= 3) {
 			irc_user_set_account(irc, params[1], params[2]);
+			irc_held_whois(irc, params[1], NULL, params[2]);
+		}
 		break;
 	case 318: /* end of WHOIS: no 330 means no account */
-		if (count >= 2 &&
-		    (u = irc_user_find(irc, params[1], true)) != NULL &&
+		if (count < 2)
+			break;
+		if ((u = irc_user_find(irc, params[1], false)) != NULL &&
 		    u->account == NULL)
 			u->account = xstrdup("");
+		irc_fold(irc, params[1], f, sizeof(f));
+		irc_held_release(irc, f, true);
 		break;
 	case 405:
 	case 471:
@@ -1294,6 +1660,19 @@ irc_ev_numeric(irc_session_t *s, unsigned int ev, const char *origin,
 	default:
 		break;
 	}
+}
+
+/* ACCOUNT (account-notify), in order with the JOINs before it. */
+static void
+irc_ev_unknown(irc_session_t *s, const char *event, const char *origin,
+    const char **params, unsigned int count)
+{
+	char nick[IRC_NICK_MAX];
+
+	if (strcmp(event, "ACCOUNT") != 0 || origin == NULL || count < 1)
+		return;
+	irc_line_nick(origin, nick, sizeof(nick));
+	irc_user_set_account(irc_of(s), nick, params[0]);
 }
 
 static void
@@ -1470,6 +1849,7 @@ irc_on_ready(void *arg, int port)
 	    .event_nick = irc_ev_nick,
 	    .event_numeric = irc_ev_numeric,
 	    .event_notice = irc_ev_notice,
+	    .event_unknown = irc_ev_unknown,
 	};
 	struct irc *irc = arg;
 	const struct conf *cf = irc->conf;
@@ -1608,8 +1988,10 @@ irc_chans_sync(struct irc *irc, const struct conf *cf)
 		}
 		if (c->joined && irc->state == IRC_ST_READY)
 			irc_control(irc, "PART %s", c->name);
+		irc_members_clear(irc, c);
 		free(c->name);
 		free(c->key);
+		irc_chan_move_bits(irc, irc->nchans - 1, i);
 		irc->chans[i] = irc->chans[--irc->nchans];
 	}
 }
