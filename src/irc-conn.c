@@ -19,13 +19,15 @@
  *                        --loopback--> libircclient
  *   libircclient --loopback--> [relay: split lines, on_client_line,
  *                        final 510-byte/CR/LF check] --TLS/TCP--> server
+ *   the bot (irc_conn_send) --> [510-byte/CR/LF check] --TLS/TCP--> server
  *
  * Seeing every line in both directions is what lets the adapter do CAP
  * and SASL before libircclient's NICK/USER, send its own registration
  * (libircclient's PASS/NICK/USER are built as printf formats), parse a
- * whole 005 line (libircclient keeps 10 parameters), and know when a
- * line has really been written to the server socket.  This is the only
- * file that includes OpenSSL's ssl.h.
+ * whole 005 line (libircclient keeps 10 parameters), read message tags,
+ * and know when a line has really been written to the server socket.
+ * The relay's length cap towards libircclient is the caller's
+ * (relay_max).  This is the only file that includes OpenSSL's ssl.h.
  */
 #define _GNU_SOURCE
 #define LOG_MODULE "irc"
@@ -56,7 +58,7 @@
 #include "text.h"
 #include "xmalloc.h"
 
-#define IRC_CONN_LINE_IN_MAX 1000 /* libircclient's buffer is 1 KiB */
+#define IRC_CONN_LINE_IN_MAX 1000 /* without tags, from the server */
 /* IRCv3: up to 8191 bytes of tags before the line itself. */
 #define IRC_CONN_TAGGED_IN_MAX (8191 + IRC_CONN_LINE_IN_MAX)
 #define IRC_CONN_PENDING_MAX (256 * 1024)
@@ -89,6 +91,7 @@ struct irc_conn {
 	char *ca_file, *cert_file, *key_file;
 	enum irc_conn_state state;
 	char desc[96];
+	size_t relay_max;
 
 	struct irc_conn_gai *gai;
 	struct addrinfo *ai, *ai_cur;
@@ -367,8 +370,8 @@ irc_conn_server_line(struct irc_conn *c, char *line, size_t len)
 		return;
 	if (c->state == IRC_CONN_CLOSED)
 		return;
-	if (n > IRC_CONN_LINE_IN_MAX)
-		n = text_utf8_cut(body, n, IRC_CONN_LINE_IN_MAX);
+	if (n > c->relay_max)
+		n = text_utf8_cut(body, n, c->relay_max);
 	if (c->lib_out.len + n + 2 > IRC_CONN_PENDING_MAX) {
 		irc_conn_fail(c, "libircclient is not reading; relay full");
 		return;
@@ -851,6 +854,9 @@ irc_conn_new(struct loop *loop, const struct irc_conn_params *p,
 	c->cb = *cb;
 	c->host = xstrdup(p->host);
 	c->port = p->port;
+	c->relay_max = p->relay_max > 0 && p->relay_max < IRC_CONN_LINE_IN_MAX
+	    ? p->relay_max
+	    : IRC_CONN_LINE_IN_MAX;
 	c->tls = p->tls;
 	c->tls_verify = p->tls_verify;
 	c->ca_file = xstrdup(p->ca_file != NULL ? p->ca_file : "");

@@ -112,7 +112,8 @@ wait NOTICE clerk :That command is for staff"
 	[ "$(wc -l <"$T/audit$1")" = 2 ] || { cat "$T/audit$1"; fail "audit: an unproved entry"; }
 	pass "$1 audit trail names only proved accounts"
 	kill $BOT
-	rm -rf "$T/data-bot" "$T/data-bad"
+	wait $BOT 2>/dev/null || true
+	rm -rf "$T/data-bot" "$T/data-bad" "$T"/*.log
 }
 
 scene ""
