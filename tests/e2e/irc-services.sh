@@ -1,7 +1,8 @@
 #!/bin/sh
 # Identity by services account, against a real InspIRCd 3 linked to Anope
-# 2.0 (tests/lib/services.sh).  SASL PLAIN logs the bot in; sasl_required
-# with a wrong password does not register at all.  An admin configured as
+# 2.0 (tests/lib/services.sh).  SASL PLAIN logs the bot in, and so does
+# SASL EXTERNAL over TLS with a client certificate added with NickServ
+# CERT ADD; sasl_required with a wrong password does not register at all.  An admin configured as
 # account:boss, on the nick bossy, runs !status privately and in a
 # channel; whoever takes the nick bossy afterwards without the account is
 # refused, whether or not the real admin shared a channel with the bot.
@@ -9,6 +10,7 @@
 # proved account.  The whole scene runs twice: with account-tag (the
 # account comes with each message) and without it (fresh WHOIS).
 . "$TOP/tests/lib/common.sh"
+. "$TOP/tests/lib/ngircd.sh"
 . "$TOP/tests/lib/services.sh"
 
 client() { # NICK NAME SCRIPT-TEXT
@@ -63,6 +65,36 @@ scene() { # notag or ""
 	expect_no_grep "botpw" "$T/bot.log"
 	pass "$1 SASL PLAIN against Anope"
 
+	if [ -z "$1" ]; then
+		# SASL EXTERNAL: TLS with a client certificate NickServ knows.
+		services_register certbot certpw
+		services_client_cert certbot certpw
+		cat >"$T/ext.conf" <<CONF
+[bot]
+nick = certbot
+content_dir = $TOP/content
+data_dir = $T/data-ext
+[irc]
+server = 127.0.0.1
+port = $SVC_TLS_PORT
+tls = yes
+tls_ca_file = $SVC_DIR/tls/ca.pem
+tls_cert_file = $SVC_DIR/tls/certbot.pem
+tls_key_file = $SVC_DIR/tls/certbot.key
+channels = #help
+sasl_mechanism = external
+sasl_required = yes
+CONF
+		"$INTAKEBOT" -c "$T/ext.conf" >"$T/ext.log" 2>&1 &
+		EXT=$!
+		track $EXT
+		wait_grep "joined #help" "$T/ext.log" 15 || { cat "$T/ext.log"; fail "no join with SASL EXTERNAL"; }
+		expect_grep "SASL authentication succeeded" "$T/ext.log"
+		expect_grep "identified to account certbot using SASL EXTERNAL" "$SVC_DIR/anope.out"
+		kill $EXT
+		pass "SASL EXTERNAL with a client certificate over TLS"
+	fi
+
 	# The admin, on another nick, shares no channel with the bot.
 	client bossy boss1 "send WHOIS intakebot
 wait :irc.test 330 bossy intakebot intakebot
@@ -113,7 +145,7 @@ wait NOTICE clerk :That command is for staff"
 	pass "$1 audit trail names only proved accounts"
 	kill $BOT
 	wait $BOT 2>/dev/null || true
-	rm -rf "$T/data-bot" "$T/data-bad" "$T"/*.log
+	rm -rf "$T/data-bot" "$T/data-bad" "$T/data-ext" "$T"/*.log
 }
 
 scene ""
