@@ -29,7 +29,7 @@ INTAKEBOT=${INTAKEBOT:-$TOP/build/intakebot}
 export INTAKEBOT
 . "$TOP/tests/lib/common.sh"
 . "$TOP/tests/lib/ngircd.sh"
-N=${IRC_BENCH_N:-300}
+N=${IRC_BENCH_N:-1000}
 
 IRCPORT=$(free_port)
 TAPPORT=$(free_port)

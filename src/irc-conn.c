@@ -271,7 +271,9 @@ irc_conn_send(struct irc_conn *c, const char *line)
 		return -1;
 	if (irc_conn_queue_server(c, line, strlen(line)) == -1)
 		return -1;
-	irc_conn_update_events(c);
+	/* Written through when the socket takes it: no loop turn waiting
+	 * for writability.  on_flushed may run from here. */
+	irc_conn_flush_server(c);
 	return 0;
 }
 

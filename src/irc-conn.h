@@ -58,8 +58,10 @@ int irc_conn_expect_peer(struct irc_conn *, int fd);
 /*
  * Sends a line of the bot's own (registration, CAP, SASL, and whatever
  * irc-out lets out) straight to the server, after the check of
- * irc_out_line_ok.  Returns 0, or -1 when closed or the buffer is full;
- * the line ends at irc_conn_out_total() bytes.
+ * irc_out_line_ok, and written at once as far as the socket takes it
+ * (so on_flushed and on_closed may run from inside).  Returns 0, or -1
+ * when closed or the buffer is full; the line ends at
+ * irc_conn_out_total() bytes.
  */
 int irc_conn_send(struct irc_conn *, const char *line);
 

@@ -237,17 +237,22 @@ irc_pump(struct irc *irc)
 	if (irc->conn == NULL || irc->state != IRC_ST_READY)
 		return;
 	while ((line = irc_out_peek(irc->out, now, &tag, &wait)) != NULL) {
-		if (irc_conn_send(irc->conn, line) != 0)
-			break;
-		metrics_inc("intakebot_irc_lines_sent_total", NULL);
+		/* Waiting before the send: irc-conn may report the bytes
+		 * written from inside it. */
 		if (tag != NULL) {
 			irc->infl = xreallocarray(
 			    irc->infl, irc->ninfl + 1, sizeof(*irc->infl));
 			irc->infl[irc->ninfl].post = tag;
 			irc->infl[irc->ninfl].end =
-			    irc_conn_out_total(irc->conn);
+			    irc_conn_out_total(irc->conn) + strlen(line) + 2;
 			irc->ninfl++;
 		}
+		if (irc_conn_send(irc->conn, line) != 0) {
+			if (tag != NULL)
+				irc->ninfl--;
+			break;
+		}
+		metrics_inc("intakebot_irc_lines_sent_total", NULL);
 		irc_out_done(irc->out, now);
 	}
 	metrics_set("intakebot_irc_queue_depth", NULL,

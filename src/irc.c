@@ -700,10 +700,11 @@ irc_quit(struct irc *irc, const char *reason)
 	/* QUIT skips queue and bucket: what waits would only delay it. */
 	irc_out_clear(irc->out, irc_on_drop, irc);
 	snprintf(line, sizeof(line), "QUIT :%s", r);
+	if (irc->conn != NULL)
+		irc->quit_end =
+		    irc_conn_out_total(irc->conn) + strlen(line) + 2;
 	if (irc->conn == NULL || irc_conn_send(irc->conn, line) != 0)
 		irc_drop(irc, "shutting down", 0);
-	else
-		irc->quit_end = irc_conn_out_total(irc->conn);
 	free(r);
 }
 
