@@ -245,6 +245,7 @@ tap_stats() {
 }
 
 set -- $(tap_stats "$T/tap.out")
+tap99=$2
 get() { awk -v k="benchbot.$1" '$1 == k {print $2}' "$T/bench.out"; }
 printf '%-36s %12s\n' "metric" "value"
 printf '%-36s %12s\n' "commands (sequential)" "$N"
@@ -270,6 +271,7 @@ printf '%-36s %12s\n' "CPU per reply (ms)" "$(get cpu_per_reply_ms)"
 # Side by side with Eggdrop, measured in this run.
 eget() { awk -v k="eggbench.$1" '$1 == k {print $2}' "$T/bench.out"; }
 set -- $(tap_stats "$T/egg-tap.out")
+etap99=$2
 printf '\n%-36s %12s\n' "Eggdrop $(eggdrop -v | awk 'NR==1{print $2}')" "value"
 printf '%-36s %12s\n' "latency p50 (ms, end to end)" "$(eget latency_p50_ms)"
 printf '%-36s %12s\n' "latency p99 (ms, end to end)" "$(eget latency_p99_ms)"
@@ -284,3 +286,4 @@ printf '%-36s %12s\n' "CPU per reply (target <= 0.5)" \
     "$(ratio "$(get cpu_per_reply_ms)" "$(eget cpu_per_reply_ms)")"
 printf '%-36s %12s\n' "latency p99 (target <= 0.8)" \
     "$(ratio "$(get latency_p99_ms)" "$(eget latency_p99_ms)")"
+printf '%-36s %12s\n' "bot-added p99, wire tap" "$(ratio "$tap99" "$etap99")"
