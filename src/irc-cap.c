@@ -22,6 +22,7 @@ static const char *irc_cap_wanted[] = {
     "account-notify",
     "extended-join",
     "multi-prefix",
+    "account-tag",
 };
 #define IRC_CAP_NWANTED (sizeof(irc_cap_wanted) / sizeof(irc_cap_wanted[0]))
 

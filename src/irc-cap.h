@@ -1,12 +1,12 @@
 /*
  * IRCv3 capability negotiation and SASL, run by the adapter on the raw
  * stream beneath libircclient, which knows neither.  It asks for
- * "CAP LS 302", requests only capabilities libircclient can parse
- * (sasl, account-notify, extended-join, multi-prefix: none adds message
- * tags), authenticates with SASL PLAIN or EXTERNAL, and ends with CAP END.
- * No I/O: lines to send go through the send callback, lines received come
- * in through irc_cap_on_line.  The password is copied, wiped on free, and
- * never logged.
+ * "CAP LS 302", requests sasl, account-notify, extended-join,
+ * multi-prefix and account-tag (the relay reads the tags and strips them
+ * before libircclient, which cannot parse them), authenticates with SASL PLAIN
+ * or EXTERNAL, and ends with CAP END. No I/O: lines to send go through the send
+ * callback, lines received come in through irc_cap_on_line.  The password is
+ * copied, wiped on free, and never logged.
  */
 #ifndef IRC_CAP_H
 #define IRC_CAP_H

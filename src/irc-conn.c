@@ -14,17 +14,20 @@
  * caller names that socket); anything else is closed at once, and the
  * listener is closed after the one accept.  From then on:
  *
- *   server --TLS/TCP--> [relay: split lines, strip tags, cap length,
- *                        on_server_line] --loopback--> libircclient
+ *   server --TLS/TCP--> [relay: split lines, on_server_line (tags
+ *                        and all), strip tags, cap length]
+ *                        --loopback--> libircclient
  *   libircclient --loopback--> [relay: split lines, on_client_line,
  *                        final 510-byte/CR/LF check] --TLS/TCP--> server
+ *   the bot (irc_conn_send) --> [510-byte/CR/LF check] --TLS/TCP--> server
  *
  * Seeing every line in both directions is what lets the adapter do CAP
  * and SASL before libircclient's NICK/USER, send its own registration
  * (libircclient's PASS/NICK/USER are built as printf formats), parse a
- * whole 005 line (libircclient keeps 10 parameters), and know when a
- * line has really been written to the server socket.  This is the only
- * file that includes OpenSSL's ssl.h.
+ * whole 005 line (libircclient keeps 10 parameters), read message tags,
+ * and know when a line has really been written to the server socket.
+ * The relay's length cap towards libircclient is the caller's
+ * (relay_max).  This is the only file that includes OpenSSL's ssl.h.
  */
 #define _GNU_SOURCE
 #define LOG_MODULE "irc"
@@ -55,7 +58,9 @@
 #include "text.h"
 #include "xmalloc.h"
 
-#define IRC_CONN_LINE_IN_MAX 1000 /* libircclient's buffer is 1 KiB */
+#define IRC_CONN_LINE_IN_MAX 1000 /* without tags, from the server */
+/* IRCv3: up to 8191 bytes of tags before the line itself. */
+#define IRC_CONN_TAGGED_IN_MAX (8191 + IRC_CONN_LINE_IN_MAX)
 #define IRC_CONN_PENDING_MAX (256 * 1024)
 #define IRC_CONN_RESOLVE_POLL_MS 20
 
@@ -86,6 +91,7 @@ struct irc_conn {
 	char *ca_file, *cert_file, *key_file;
 	enum irc_conn_state state;
 	char desc[96];
+	size_t relay_max;
 
 	struct irc_conn_gai *gai;
 	struct addrinfo *ai, *ai_cur;
@@ -265,7 +271,9 @@ irc_conn_send(struct irc_conn *c, const char *line)
 		return -1;
 	if (irc_conn_queue_server(c, line, strlen(line)) == -1)
 		return -1;
-	irc_conn_update_events(c);
+	/* Written through when the socket takes it: no loop turn waiting
+	 * for writability.  on_flushed may run from here. */
+	irc_conn_flush_server(c);
 	return 0;
 }
 
@@ -347,28 +355,30 @@ irc_conn_split(struct irc_conn *c, struct buf *in, bool *skip, size_t cap,
 static void
 irc_conn_server_line(struct irc_conn *c, char *line, size_t len)
 {
-	/* Tags are never requested; drop any a server sends anyway. */
-	if (line[0] == '@') {
-		char *sp = strchr(line, ' ');
+	char *body = line;
+	size_t n = len;
 
-		if (sp == NULL)
+	/* The adapter reads the tags (account-tag); libircclient cannot. */
+	if (line[0] == '@') {
+		if ((body = strchr(line, ' ')) == NULL)
 			return;
-		while (*sp == ' ')
-			sp++;
-		len -= (size_t)(sp - line);
-		line = sp;
-		if (len == 0)
+		while (*body == ' ')
+			body++;
+		n = len - (size_t)(body - line);
+		if (n == 0)
 			return;
 	}
 	if (!c->cb.on_server_line(c->cb.arg, line, len))
 		return;
 	if (c->state == IRC_CONN_CLOSED)
 		return;
-	if (c->lib_out.len + len + 2 > IRC_CONN_PENDING_MAX) {
+	if (n > c->relay_max)
+		n = text_utf8_cut(body, n, c->relay_max);
+	if (c->lib_out.len + n + 2 > IRC_CONN_PENDING_MAX) {
 		irc_conn_fail(c, "libircclient is not reading; relay full");
 		return;
 	}
-	buf_add(&c->lib_out, line, len);
+	buf_add(&c->lib_out, body, n);
 	buf_add(&c->lib_out, "\r\n", 2);
 }
 
@@ -599,7 +609,7 @@ irc_conn_read_server(struct irc_conn *c)
 		}
 		buf_add(&c->srv_in, tmp, (size_t)n);
 		if (irc_conn_split(c, &c->srv_in, &c->srv_skip,
-		        IRC_CONN_LINE_IN_MAX, irc_conn_server_line) == -1)
+		        IRC_CONN_TAGGED_IN_MAX, irc_conn_server_line) == -1)
 			return;
 		if (c->ssl == NULL && (size_t)n < sizeof(tmp))
 			break;
@@ -846,6 +856,9 @@ irc_conn_new(struct loop *loop, const struct irc_conn_params *p,
 	c->cb = *cb;
 	c->host = xstrdup(p->host);
 	c->port = p->port;
+	c->relay_max = p->relay_max > 0 && p->relay_max < IRC_CONN_LINE_IN_MAX
+	    ? p->relay_max
+	    : IRC_CONN_LINE_IN_MAX;
 	c->tls = p->tls;
 	c->tls_verify = p->tls_verify;
 	c->ca_file = xstrdup(p->ca_file != NULL ? p->ca_file : "");

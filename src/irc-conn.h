@@ -31,11 +31,12 @@ struct irc_conn_params {
 	const char *cert_file; /* client certificate (CertFP) or "" */
 	const char *key_file;  /* "" : the key is in cert_file */
 	int timeout_ms;        /* resolve + TCP + TLS */
+	size_t relay_max;      /* longest line the relay's reader takes */
 };
 
 struct irc_conn_cb {
 	void (*on_ready)(void *arg, int relay_port);
-	/* line is NUL-terminated, without CR-LF and message tags. */
+	/* line is NUL-terminated, without CR-LF, with its IRCv3 tags. */
 	bool (*on_server_line)(void *arg, const char *line, size_t len);
 	bool (*on_client_line)(void *arg, const char *line, size_t len);
 	/* Total bytes written to the server socket so far. */
@@ -55,8 +56,12 @@ void irc_conn_free(struct irc_conn *);
 int irc_conn_expect_peer(struct irc_conn *, int fd);
 
 /*
- * Sends a line of the bot's own (registration, CAP, SASL) straight to the
- * server, after the check of irc_out_line_ok.  Returns 0 or -1.
+ * Sends a line of the bot's own (registration, CAP, SASL, and whatever
+ * irc-out lets out) straight to the server, after the check of
+ * irc_out_line_ok, and written at once as far as the socket takes it
+ * (so on_flushed and on_closed may run from inside).  Returns 0, or -1
+ * when closed or the buffer is full; the line ends at
+ * irc_conn_out_total() bytes.
  */
 int irc_conn_send(struct irc_conn *, const char *line);
 

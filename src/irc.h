@@ -4,7 +4,7 @@
  * the configured channels and the staff channel, reconnects with backoff,
  * and turns PRIVMSGs into neutral messages for the router and the replies
  * back into safe, flood-controlled IRC lines.  libircclient is used only
- * inside irc.c; nothing outside this adapter calls it.
+ * inside irc-lib.c; irc-int.h names the adapter's files.
  *
  * The conf given to irc_new and irc_reload is borrowed and must stay
  * valid until the next irc_reload or irc_free.

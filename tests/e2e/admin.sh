@@ -1,5 +1,6 @@
 # Admins: an admin identified by services account may run !status and
-# !reload; a user who takes the admin's nick may not.  SIGHUP with a new
+# !reload; a user who takes the admin's nick may not; without a shared
+# channel only a fresh WHOIS from the same user@host proves the account.  SIGHUP with a new
 # channel joins it on the same connection; a broken config on SIGHUP
 # keeps the bot running on the old one, with the reason logged.  Admin
 # actions are recorded in the audit trail.
@@ -37,6 +38,13 @@ sleep 1
 expect_no_grep 'Reloaded configuration' "$T/admin-wire.log"
 expect_no_grep 'admin .*reload' "$T/a.log"
 pass "a user who took the admin's nick may not !reload or !status"
+wait_grep 'NOTICE remote :intakebot up' "$T/admin-wire.log" 20 ||
+	{ cat "$T/admin-wire.log" "$T/a.log"; fail "admin proved by a fresh WHOIS refused"; }
+pass "no shared channel: a fresh WHOIS proves the account"
+wait_grep 'NOTICE ghost :That command is for admins' "$T/admin-wire.log" 20 ||
+	{ cat "$T/admin-wire.log" "$T/a.log"; fail "WHOIS for another user@host was trusted"; }
+expect_grep 'account of ghost not confirmed' "$T/a.log"
+pass "a WHOIS answer for another user@host proves nothing"
 kill $ABOT
 
 # 2. Hostmask admin on a real ngircd; SIGHUP joins a new channel without

@@ -6,7 +6,9 @@ irc_admin_server.py PORT LOG
     account-notify; once the bot has joined #help it plays this scene:
       boss (logged in as account "bossacct") joins and asks !status;
       boss quits; mallory (no account) joins, takes the nick "boss" and
-      asks !reload, then !status.
+      asks !reload, then !status; remote (sharing no channel; WHOIS says
+      bossacct from the same user@host) asks !status; ghost (WHOIS says
+      bossacct, but for another user@host) asks !status.
     Every line the bot sends goes to LOG.
 """
 import socket
@@ -33,7 +35,17 @@ SCENE = [
     ":mallory!m@evil.example NICK :boss",
     ":boss!m@evil.example PRIVMSG #help :!reload",
     ":boss!m@evil.example PRIVMSG intakebot :!status",
+    # No shared channel: only a WHOIS asked now can prove the account.
+    ":remote!r@staff.example PRIVMSG intakebot :!status",
+    ":ghost!g@ghost.example PRIVMSG intakebot :!status",
 ]
+
+# WHOIS answers: user, host, account (None: not logged in).  ghost's
+# answer names another user@host (the nick changed hands in between).
+WHOIS = {
+    "remote": ("r", "staff.example", "bossacct"),
+    "ghost": ("g2", "elsewhere.example", "bossacct"),
+}
 
 
 def serve(c):
@@ -61,7 +73,10 @@ def serve(c):
             send(":srv PONG srv :" + line.split(":", 1)[-1])
         elif cmd == "WHOIS":
             who = w[1]
-            send(":srv 311 %s %s m evil.example * :Mallory" % (nick, who))
+            u, h, acct = WHOIS.get(who, ("m", "evil.example", None))
+            send(":srv 311 %s %s %s %s * :Someone" % (nick, who, u, h))
+            if acct:
+                send(":srv 330 %s %s %s :is logged in as" % (nick, who, acct))
             send(":srv 318 %s %s :End of /WHOIS list." % (nick, who))
         elif cmd == "JOIN":
             for ch in w[1].split(","):

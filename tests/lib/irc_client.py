@@ -9,6 +9,8 @@ client: irc_client.py client PORT NICK LOG SCRIPT
         sleep SECS
         hold SECS           keep the connection, answering PINGs
     Every received line is appended to LOG.  Exits 1 if a wait times out.
+    With IRC_TLS_CERT and IRC_TLS_KEY set it speaks TLS and presents that
+    client certificate.
 
 tap: irc_client.py tap LISTEN_PORT SERVER_PORT LOG
     Accepts one connection at a time on LISTEN_PORT, relays it to
@@ -19,6 +21,7 @@ import os
 import re
 import select
 import socket
+import ssl
 import sys
 import time
 
@@ -29,6 +32,15 @@ def unescape(s):
 
 def client(port, nick, log, script):
     s = socket.create_connection(("127.0.0.1", port), 10)
+    if os.environ.get("IRC_TLS_CERT"):
+        # TLS with a client certificate (CertFP); the server's is not
+        # checked: this only proves who the client is.
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        ctx.load_cert_chain(os.environ["IRC_TLS_CERT"],
+                            os.environ["IRC_TLS_KEY"])
+        s = ctx.wrap_socket(s)
     s.settimeout(0.2)
     out = open(log, "ab", buffering=0)
     buf = b""

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,6 +46,40 @@ test_line_parse(void **state)
 	}
 	assert_int_equal(irc_line_parse(&l, ":only-prefix", 12), -1);
 	assert_int_equal(irc_line_parse(&l, "", 0), -1);
+}
+
+/* IRCv3 tags: kept apart, unescaped, whole tags only when too long. */
+static void
+test_line_tags(void **state)
+{
+	static const char in[] =
+	    "@time=x;account=bo\\ss\\:x\\s;+draft/y :n!u@h PRIVMSG me :hi";
+	static char big[IRC_LINE_TAGS + 64];
+	struct irc_line l;
+	char v[64];
+	size_t n;
+
+	(void)state;
+	assert_int_equal(irc_line_parse(&l, in, strlen(in)), 0);
+	assert_string_equal(l.cmd, "PRIVMSG");
+	assert_string_equal(l.prefix, "n!u@h");
+	assert_true(irc_line_tag(&l, "account", v, sizeof(v)));
+	assert_string_equal(v, "bo s;x ");
+	assert_true(irc_line_tag(&l, "+draft/y", v, sizeof(v)));
+	assert_string_equal(v, "");
+	assert_false(irc_line_tag(&l, "acc", v, sizeof(v)));
+	assert_false(irc_line_tag(&l, "ime", v, sizeof(v)));
+	assert_int_equal(irc_line_parse(&l, ":n!u@h PING x", 13), 0);
+	assert_false(irc_line_tag(&l, "account", v, sizeof(v)));
+	/* A tag cut by the limit is left out, not shortened. */
+	n = (size_t)snprintf(big, sizeof(big), "@a=1;account=");
+	memset(big + n, 'x', IRC_LINE_TAGS);
+	n += IRC_LINE_TAGS;
+	n += (size_t)snprintf(big + n, sizeof(big) - n, " :n!u@h PING :y");
+	assert_int_equal(irc_line_parse(&l, big, n), 0);
+	assert_string_equal(l.cmd, "PING");
+	assert_true(irc_line_tag(&l, "a", v, sizeof(v)));
+	assert_false(irc_line_tag(&l, "account", v, sizeof(v)));
 }
 
 static void
@@ -283,6 +318,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_line_parse),
+	    cmocka_unit_test(test_line_tags),
 	    cmocka_unit_test(test_out_line_ok),
 	    cmocka_unit_test(test_out_round_robin),
 	    cmocka_unit_test(test_out_bucket),
