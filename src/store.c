@@ -80,7 +80,6 @@ enum {
 	ST_PENDING_ALL,
 	ST_BEGIN,
 	ST_COMMIT,
-	ST_ROLLBACK,
 	ST_COUNT
 };
 
@@ -105,19 +104,63 @@ static const char *store_sql[ST_COUNT] = {
     [ST_PENDING_ALL] = "SELECT count(*) FROM outbox WHERE state = 0",
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
-    [ST_ROLLBACK] = "ROLLBACK",
 };
 
 struct store {
 	sqlite3 *db;
 	sqlite3_stmt *st[ST_COUNT];
 	char *path;
+	int write_err; /* SQLite code of the last failed write, 0 after a good one */
 };
+
+/* What an operator can act on, from a SQLite result code. */
+static const char *
+store_cause(int code)
+{
+	switch (code & 0xff) {
+	case SQLITE_FULL:
+		return "disk full";
+	case SQLITE_READONLY:
+		return "read-only";
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return "locked by another process";
+	case SQLITE_PERM:
+	case SQLITE_AUTH:
+		return "permission denied";
+	case SQLITE_CANTOPEN:
+		return "cannot open";
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return "not a valid database";
+	case SQLITE_IOERR:
+		return "I/O error";
+	}
+	return "database error";
+}
 
 static void
 store_err(struct store *s, const char *what)
 {
 	log_warnx("%s: %s", what, sqlite3_errmsg(s->db));
+}
+
+/*
+ * A write transaction failed: one warning naming the cause, then a
+ * rollback only if SQLite has not already rolled back on its own (it
+ * does after a full disk or an I/O error), so the log carries no
+ * "no transaction is active" noise.
+ */
+static void
+store_write_failed(struct store *s, const char *what)
+{
+	int code = sqlite3_extended_errcode(s->db);
+
+	s->write_err = code;
+	log_warnx("%s: %s: %s (%s)", s->path, what, store_cause(code),
+	    sqlite3_errmsg(s->db));
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 static int
@@ -131,6 +174,13 @@ store_exec(struct store *s, const char *sql)
 		return -1;
 	}
 	return 0;
+}
+
+/* sqlite3_exec that leaves the logging to the caller. */
+static int
+store_exec_quiet(struct store *s, const char *sql)
+{
+	return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
 static int
@@ -159,17 +209,35 @@ store_migrate(struct store *s)
 
 		snprintf(
 		    pragma, sizeof(pragma), "PRAGMA user_version = %zu", v + 1);
-		if (store_exec(s, "BEGIN") == -1)
-			return -1;
-		if (store_exec(s, store_migrations[v]) == -1 ||
-		    store_exec(s, pragma) == -1) {
-			store_exec(s, "ROLLBACK");
+		if (store_exec_quiet(s, "BEGIN IMMEDIATE") == -1 ||
+		    store_exec_quiet(s, store_migrations[v]) == -1 ||
+		    store_exec_quiet(s, pragma) == -1 ||
+		    store_exec_quiet(s, "COMMIT") == -1) {
+			store_write_failed(s, "schema migration");
 			return -1;
 		}
-		if (store_exec(s, "COMMIT") == -1)
-			return -1;
 		log_info("database schema migrated to version %zu", v + 1);
 	}
+	return 0;
+}
+
+/*
+ * Writes the schema version over itself in a full transaction: it takes
+ * the write lock and appends a page to the WAL, so it fails the way a
+ * request would on a locked, read-only or full database.
+ */
+static int
+store_write_probe(struct store *s)
+{
+	char pragma[64];
+
+	snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %zu",
+	    NMIGRATIONS);
+	if (store_exec_quiet(s, "BEGIN IMMEDIATE") == -1 ||
+	    store_exec_quiet(s, pragma) == -1 ||
+	    store_exec_quiet(s, "COMMIT") == -1)
+		return -1;
+	s->write_err = 0;
 	return 0;
 }
 
@@ -197,18 +265,21 @@ store_open(const char *data_dir)
 	        NULL) != SQLITE_OK) {
 		log_warnx("%s: %s", s->path,
 		    s->db != NULL ? sqlite3_errmsg(s->db) : "cannot open");
-		umask(old);
-		store_close(s);
-		return NULL;
+		goto fail;
 	}
 	sqlite3_busy_timeout(s->db, 2000);
-	if (store_exec(s, "PRAGMA journal_mode = WAL") == -1 ||
-	    store_exec(s, "PRAGMA synchronous = FULL") == -1 ||
-	    store_exec(s, "PRAGMA foreign_keys = ON") == -1 ||
-	    store_migrate(s) == -1) {
-		umask(old);
-		store_close(s);
-		return NULL;
+	if (store_exec_quiet(s, "PRAGMA journal_mode = WAL") == -1 ||
+	    store_exec_quiet(s, "PRAGMA synchronous = FULL") == -1 ||
+	    store_exec_quiet(s, "PRAGMA foreign_keys = ON") == -1) {
+		store_write_failed(s, "cannot open");
+		goto fail;
+	}
+	if (store_migrate(s) == -1)
+		goto fail;
+	/* Refuse to start on a database that would refuse every request. */
+	if (store_write_probe(s) == -1) {
+		store_write_failed(s, "cannot write");
+		goto fail;
 	}
 	umask(old);
 	for (i = 0; i < ST_COUNT; i++) {
@@ -222,6 +293,10 @@ store_open(const char *data_dir)
 	}
 	log_info("database %s open", s->path);
 	return s;
+fail:
+	umask(old);
+	store_close(s);
+	return NULL;
 }
 
 void
@@ -239,18 +314,26 @@ store_close(struct store *s)
 	free(s);
 }
 
-/* Runs a statement that returns no rows, then resets it. */
+/* Runs a statement that returns no rows, then resets it; no log. */
 static int
-store_step_done(struct store *s, sqlite3_stmt *st, const char *what)
+store_step(sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
 
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
-	if (rc != SQLITE_DONE) {
-		store_err(s, what);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* store_step for a write outside a transaction: logs the cause. */
+static int
+store_step_done(struct store *s, sqlite3_stmt *st, const char *what)
+{
+	if (store_step(st) == -1) {
+		store_write_failed(s, what);
 		return -1;
 	}
+	s->write_err = 0;
 	return 0;
 }
 
@@ -277,12 +360,13 @@ store_consult_add(struct store *s, const struct store_consult *c,
     char *(*fmt)(void *arg, int64_t id), void *arg)
 {
 	sqlite3_stmt *st = s->st[ST_ADD], *ot = s->st[ST_OUT_ADD];
+	const char *what = "request not stored: begin";
 	int64_t id;
 	char *text;
 	size_t i;
 
-	if (store_step_done(s, s->st[ST_BEGIN], "begin") == -1)
-		return -1;
+	if (store_step(s->st[ST_BEGIN]) == -1)
+		goto fail;
 	sqlite3_bind_int64(st, 1, c->created);
 	store_bind_text(st, 2, c->adapter);
 	store_bind_text(st, 3, c->channel);
@@ -290,7 +374,8 @@ store_consult_add(struct store *s, const struct store_consult *c,
 	store_bind_text(st, 5, c->requester_id);
 	store_bind_text(st, 6, c->text);
 	store_bind_text(st, 7, c->lang);
-	if (store_step_done(s, st, "insert request") == -1)
+	what = "request not stored: insert";
+	if (store_step(st) == -1)
 		goto fail;
 	id = sqlite3_last_insert_rowid(s->db);
 	text = fmt(arg, id);
@@ -299,17 +384,19 @@ store_consult_add(struct store *s, const struct store_consult *c,
 		store_bind_text(ot, 2, dests[i]);
 		store_bind_text(ot, 3, text);
 		sqlite3_bind_int64(ot, 4, c->created);
-		if (store_step_done(s, ot, "insert outbox") == -1) {
+		if (store_step(ot) == -1) {
 			free(text);
 			goto fail;
 		}
 	}
 	free(text);
-	if (store_step_done(s, s->st[ST_COMMIT], "commit") == -1)
+	what = "request not stored: commit";
+	if (store_step(s->st[ST_COMMIT]) == -1)
 		goto fail;
+	s->write_err = 0;
 	return id;
 fail:
-	store_step_done(s, s->st[ST_ROLLBACK], "rollback");
+	store_write_failed(s, what);
 	return -1;
 }
 
@@ -669,8 +756,8 @@ store_purge(struct store *s, int64_t cutoff)
 	char sql[512];
 	int64_t n;
 
-	if (store_exec(s, "BEGIN IMMEDIATE") == -1)
-		return -1;
+	if (store_exec_quiet(s, "BEGIN IMMEDIATE") == -1)
+		goto fail;
 	snprintf(sql, sizeof(sql),
 	    "DELETE FROM outbox WHERE consult_id IN "
 	    "(%s)",
@@ -686,12 +773,12 @@ store_purge(struct store *s, int64_t cutoff)
 	        "state != 0 AND created < ?",
 	        cutoff) == -1)
 		goto fail;
-	if (store_exec(s, "COMMIT") == -1)
-		return -1;
+	if (store_exec_quiet(s, "COMMIT") == -1)
+		goto fail;
+	s->write_err = 0;
 	return n;
 fail:
-	store_err(s, "purge");
-	store_exec(s, "ROLLBACK");
+	store_write_failed(s, "purge");
 	return -1;
 }
 
@@ -718,6 +805,20 @@ store_audit(struct store *s, int64_t now, const char *who, const char *action,
 		store_err(s, "audit");
 	sqlite3_finalize(st);
 	return rc;
+}
+
+const char *
+store_write_error(struct store *s)
+{
+	if (s->write_err != 0 && store_write_probe(s) == -1)
+		s->write_err = sqlite3_extended_errcode(s->db);
+	return s->write_err != 0 ? store_cause(s->write_err) : NULL;
+}
+
+const char *
+store_path(const struct store *s)
+{
+	return s->path;
 }
 
 const char *

@@ -98,6 +98,15 @@ int store_consult_each(struct store *,
 int store_audit(struct store *, int64_t now, const char *who,
     const char *action, const char *result);
 
+/*
+ * NULL while the database takes writes; after a failed write, probes
+ * once more and returns the cause ("disk full", "read-only", "locked by
+ * another process", ...) if it still fails.  Static string.
+ */
+const char *store_write_error(struct store *);
+/* The database file's path, borrowed. */
+const char *store_path(const struct store *);
+
 const char *store_state_name(enum store_state);
 
 #endif
