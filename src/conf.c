@@ -53,6 +53,10 @@ static const struct conf_key conf_keys[] = {
     {"bot", "channel_languages", CONF_STR, S(channel_languages), "", 0, 4096,
         0},
     {"bot", "more_lines", CONF_INT, S(more_lines), "12", 1, 100, 0},
+    {"bot", "health_irc_down_after", CONF_INT, S(health_irc_down_after), "60",
+        1, 86400, 0},
+    {"bot", "health_undelivered_after", CONF_INT, S(health_undelivered_after),
+        "600", 1, 2592000, 0},
 
     {"irc", "server", CONF_STR, S(irc_server), "127.0.0.1", 1, 255,
         CONF_F_IDENT},

@@ -42,6 +42,8 @@ struct conf {
 	char *language;
 	char *channel_languages; /* "#ayuda=es, #help=en" */
 	int more_lines;
+	int health_irc_down_after;    /* s disconnected before "degraded" */
+	int health_undelivered_after; /* s the oldest delivery may wait */
 
 	/* [irc] */
 	bool irc_enabled;

@@ -78,6 +78,8 @@ enum {
 	ST_DEAD,
 	ST_PENDING_DEST,
 	ST_PENDING_ALL,
+	ST_DEAD_NEW,
+	ST_OLDEST,
 	ST_BEGIN,
 	ST_COMMIT,
 	ST_COUNT
@@ -102,6 +104,10 @@ static const char *store_sql[ST_COUNT] = {
     [ST_PENDING_DEST] = "SELECT count(*) FROM outbox WHERE dest = ? AND "
                         "state = 0",
     [ST_PENDING_ALL] = "SELECT count(*) FROM outbox WHERE state = 0",
+    [ST_DEAD_NEW] = "SELECT count(*) FROM outbox o JOIN consults c ON "
+                    "c.id = o.consult_id WHERE o.state = 2 AND c.state = 0",
+    [ST_OLDEST] = "SELECT coalesce(min(created), -1) FROM outbox "
+                  "WHERE state = 0",
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
 };
@@ -110,7 +116,8 @@ struct store {
 	sqlite3 *db;
 	sqlite3_stmt *st[ST_COUNT];
 	char *path;
-	int write_err; /* SQLite code of the last failed write, 0 after a good one */
+	int write_err; /* SQLite code of the last failed write, 0 after a good
+	                  one */
 };
 
 /* What an operator can act on, from a SQLite result code. */
@@ -231,8 +238,8 @@ store_write_probe(struct store *s)
 {
 	char pragma[64];
 
-	snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %zu",
-	    NMIGRATIONS);
+	snprintf(
+	    pragma, sizeof(pragma), "PRAGMA user_version = %zu", NMIGRATIONS);
 	if (store_exec_quiet(s, "BEGIN IMMEDIATE") == -1 ||
 	    store_exec_quiet(s, pragma) == -1 ||
 	    store_exec_quiet(s, "COMMIT") == -1)
@@ -673,6 +680,18 @@ store_outbox_pending(struct store *s, const char *dest)
 		return store_count(s->st[ST_PENDING_ALL]);
 	store_bind_text(s->st[ST_PENDING_DEST], 1, dest);
 	return store_count(s->st[ST_PENDING_DEST]);
+}
+
+int64_t
+store_outbox_dead_unclaimed(struct store *s)
+{
+	return store_count(s->st[ST_DEAD_NEW]);
+}
+
+int64_t
+store_outbox_oldest(struct store *s)
+{
+	return store_count(s->st[ST_OLDEST]);
 }
 
 int

@@ -84,6 +84,10 @@ int store_outbox_alert(
 /* Pending rows for dest (NULL: all destinations). */
 int64_t store_outbox_pending(struct store *, const char *dest);
 /* Rows that are pending for a destination not in dests: marked dead. */
+/* Dead-lettered deliveries of requests nobody has claimed or closed. */
+int64_t store_outbox_dead_unclaimed(struct store *);
+/* When the oldest pending delivery was queued (Unix time), -1 if none. */
+int64_t store_outbox_oldest(struct store *);
 int store_outbox_drop_unknown(
     struct store *, const char *const *dests, size_t ndests);
 
