@@ -116,14 +116,29 @@ struct store {
 	sqlite3 *db;
 	sqlite3_stmt *st[ST_COUNT];
 	char *path;
-	int write_err; /* SQLite code of the last failed write, 0 after a good
-	                  one */
+	/* The last failed write: SQLite code and system errno; 0 once good. */
+	int write_err;
+	int write_errno;
 };
 
-/* What an operator can act on, from a SQLite result code. */
+/*
+ * What an operator can act on, from a SQLite result code and the system
+ * errno behind it (SQLite reports a read-only file system as "unable to
+ * open database file", for one).
+ */
 static const char *
-store_cause(int code)
+store_cause(int code, int sys_errno)
 {
+	switch (sys_errno) {
+	case EROFS:
+		return "read-only";
+	case ENOSPC:
+	case EDQUOT:
+		return "disk full";
+	case EACCES:
+	case EPERM:
+		return "permission denied";
+	}
 	switch (code & 0xff) {
 	case SQLITE_FULL:
 		return "disk full";
@@ -164,8 +179,9 @@ store_write_failed(struct store *s, const char *what)
 	int code = sqlite3_extended_errcode(s->db);
 
 	s->write_err = code;
-	log_warnx("%s: %s: %s (%s)", s->path, what, store_cause(code),
-	    sqlite3_errmsg(s->db));
+	s->write_errno = sqlite3_system_errno(s->db);
+	log_warnx("%s: %s: %s (%s)", s->path, what,
+	    store_cause(code, s->write_errno), sqlite3_errmsg(s->db));
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
@@ -264,8 +280,12 @@ store_open(const char *data_dir)
 	s->path = xasprintf("%s/%s", data_dir, STORE_FILE);
 	/* Create the file 0600 before SQLite opens it; WAL files follow. */
 	old = umask(077);
-	if ((fd = open(s->path, O_RDWR | O_CREAT, 0600)) != -1)
-		close(fd);
+	if ((fd = open(s->path, O_RDWR | O_CREAT, 0600)) == -1) {
+		log_warnx("%s: cannot write: %s (%s)", s->path,
+		    store_cause(SQLITE_CANTOPEN, errno), strerror(errno));
+		goto fail;
+	}
+	close(fd);
 	if (sqlite3_open_v2(s->path, &s->db,
 	        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 	            SQLITE_OPEN_NOMUTEX,
@@ -829,9 +849,12 @@ store_audit(struct store *s, int64_t now, const char *who, const char *action,
 const char *
 store_write_error(struct store *s)
 {
-	if (s->write_err != 0 && store_write_probe(s) == -1)
+	if (s->write_err != 0 && store_write_probe(s) == -1) {
 		s->write_err = sqlite3_extended_errcode(s->db);
-	return s->write_err != 0 ? store_cause(s->write_err) : NULL;
+		s->write_errno = sqlite3_system_errno(s->db);
+	}
+	return s->write_err != 0 ? store_cause(s->write_err, s->write_errno)
+	                         : NULL;
 }
 
 const char *
