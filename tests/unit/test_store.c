@@ -222,8 +222,8 @@ add_one(struct store *s)
 {
 	static const char *dests[] = {"irc"};
 
-	return add(s, "carol", "a request that must not be lost", 2000,
-	    dests, 1);
+	return add(
+	    s, "carol", "a request that must not be lost", 2000, dests, 1);
 }
 
 /*
@@ -247,7 +247,8 @@ test_failed_write_locked(void **state)
 	snprintf(path, sizeof(path), "%s/intakebot.db", dir);
 	assert_int_equal(sqlite3_open(path, &other), SQLITE_OK);
 	assert_int_equal(
-	    sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	    sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL),
+	    SQLITE_OK);
 	log = capture_log(s, add_one, &rc);
 	assert_int_equal(rc, -1);
 	assert_int_equal(count_lines(log), 1);
