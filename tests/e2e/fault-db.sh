@@ -15,18 +15,6 @@ data_dir = $2
 CONF
 }
 
-# Read-only: a database made while writable, then the mount turns ro.
-fault_tmpfs "$T/ro" 4m
-conf ro "$T/ro/data"
-"$INTAKEBOT" -c "$T/ro.conf" --export-consults >/dev/null 2>"$T/ro0.err" ||
-	{ cat "$T/ro0.err"; fail "could not create the database"; }
-mount -o remount,ro "$T/ro" || fail "remount read-only"
-st=0
-"$INTAKEBOT" -c "$T/ro.conf" >"$T/ro.out" 2>"$T/ro.err" </dev/null || st=$?
-[ $st -eq 1 ] || { cat "$T/ro.err"; fail "read-only: exit status $st, not 1"; }
-expect_grep "$T/ro/data/intakebot.db: .*read-only" "$T/ro.err"
-pass "read-only database: exit 1, $(grep -m1 'intakebot.db' "$T/ro.err")"
-
 # Locked: another process holds an exclusive lock on the file.
 conf lk "$T/lk"
 "$INTAKEBOT" -c "$T/lk.conf" --export-consults >/dev/null 2>"$T/lk0.err" ||
@@ -79,3 +67,18 @@ for ms in 0 2 4 6 8 10 12 14 16 18 20 22 24 26 28 30 32 34 36 38; do
 		{ cat "$T/k$ms.err"; fail "killed at $ms ms: the next start fails"; }
 done
 pass "20 kills around the migration: $before before it, $after after it, none half-done; every restart works"
+
+# Read-only: a database made while writable, then the mount turns ro.
+# Last, as it needs a mount (fault_tmpfs skips where mounting is
+# impossible).
+fault_tmpfs "$T/ro" 4m
+conf ro "$T/ro/data"
+"$INTAKEBOT" -c "$T/ro.conf" --export-consults >/dev/null 2>"$T/ro0.err" ||
+	{ cat "$T/ro0.err"; fail "could not create the database"; }
+mount -o remount,ro "$T/ro" || fail "remount read-only"
+st=0
+"$INTAKEBOT" -c "$T/ro.conf" >"$T/ro.out" 2>"$T/ro.err" </dev/null || st=$?
+[ $st -eq 1 ] || { cat "$T/ro.err"; fail "read-only: exit status $st, not 1"; }
+expect_grep "$T/ro/data/intakebot.db: .*read-only" "$T/ro.err"
+pass "read-only database: exit 1, $(grep -m1 'intakebot.db' "$T/ro.err")"
+
