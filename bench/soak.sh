@@ -10,8 +10,10 @@
 # start, every minute, and at the end, and the requests lost: numbers
 # acknowledged to a requester that did not reach both staff webhooks
 # after the load stops (must be 0).
-# SOAK_SCALE=0.2 runs a fifth of every count (a shorter run, labelled
-# as such in the output).
+# SOAK_SCALE=0.2 runs a fifth of every count in a fifth of the time (a
+# shorter run, labelled as such in the output); SOAK_IRC, SOAK_HTTP and
+# SOAK_CONSULT set one count (e.g. SOAK_CONSULT=0: is memory flat when
+# the database does not grow?).
 set -eu
 cd "$(dirname "$0")/.."
 TOP=$PWD
@@ -70,7 +72,9 @@ from consult import sink_numbers, SLASH_TOKEN, FORM
 
 ircport, httpport, pid, T, scale = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], float(sys.argv[5])
 sinks = {"a": int(sys.argv[6]), "b": int(sys.argv[7])}
-N_IRC, N_HTTP, N_CONSULT = int(300000 * scale), int(100000 * scale), int(5000 * scale)
+N_IRC = int(os.environ.get("SOAK_IRC", 300000 * scale))
+N_HTTP = int(os.environ.get("SOAK_HTTP", 100000 * scale))
+N_CONSULT = int(os.environ.get("SOAK_CONSULT", 5000 * scale))
 DURATION = 600 * scale
 TOPICS = ["287g", "daca", "tps", "asylum", "help"]
 stop = threading.Event()
@@ -193,7 +197,7 @@ def outages():
         setmode("ok")
 
 print("soak: %d IRC commands, %d webhook requests, %d consultation requests over ~%d s%s"
-      % (N_IRC, N_HTTP, N_CONSULT, DURATION, "" if scale == 1 else "  (SCALED RUN: SOAK_SCALE=%g)" % scale), flush=True)
+      % (N_IRC, N_HTTP, N_CONSULT, DURATION, "" if scale == 1 and (N_IRC, N_HTTP, N_CONSULT) == (300000, 100000, 5000) else "  (SCALED RUN: SOAK_SCALE=%g)" % scale), flush=True)
 time.sleep(2)
 start = show("start")
 threads = [threading.Thread(target=irc_client, args=(k, N_IRC // 4)) for k in range(4)]
