@@ -57,8 +57,8 @@ FUZZ_SECONDS ?= 20
 
 MANPAGES = man/intakebot.8 man/intakebot.conf.5
 
-.PHONY: all deps run check check-suites check-clang unit fuzz bench \
-        install uninstall clean format format-check lint check-config \
+.PHONY: all deps build-deps-check run check check-suites check-clang unit fuzz \
+        bench install uninstall clean format format-check lint check-config \
         content-report
 
 all: $(BIN)
@@ -66,7 +66,15 @@ all: $(BIN)
 deps:
 	@scripts/deps.sh
 
-$(BUILD)/obj/%.o: src/%.c
+# Before the first compile: without pkg-config or the libraries, name the
+# missing Debian packages and say that `make deps` or `make run` installs
+# them, rather than stopping at a compiler error about a header.
+build-deps-check:
+	@$(PKG_CONFIG) --exists $(PKGS) 2>/dev/null || scripts/deps.sh --missing
+	@$(PKG_CONFIG) --exists $(PKGS) 2>/dev/null || \
+	    { echo "intakebot: pkg-config cannot find: $(PKGS)" >&2; exit 1; }
+
+$(BUILD)/obj/%.o: src/%.c | build-deps-check
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 

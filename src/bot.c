@@ -23,6 +23,7 @@
 #include "irc.h"
 #include "log.h"
 #include "loop.h"
+#include "metrics.h"
 #include "notify.h"
 #include "platform.h"
 #include "router.h"
@@ -348,6 +349,43 @@ bot_load(
 	return 0;
 }
 
+/*
+ * What /healthz, /metrics and !status report beyond adapter states: a
+ * database that cannot be written fails the bot; IRC down too long, a
+ * dead-lettered request nobody has picked up, or a delivery waiting too
+ * long degrade it.
+ */
+static void
+bot_on_health(void *arg)
+{
+	struct bot *b = arg;
+	const char *why;
+	int64_t down, dead, oldest, age = 0;
+
+	if ((why = store_write_error(b->store)) != NULL)
+		metrics_health_problem(
+		    true, "database cannot be written: %s", why);
+	if (b->irc != NULL &&
+	    (down = irc_down_ms(b->irc) / 1000) >=
+	        b->conf->health_irc_down_after)
+		metrics_health_problem(
+		    false, "IRC disconnected for %lld s", (long long)down);
+	dead = store_outbox_dead_unclaimed(b->store);
+	metrics_set("intakebot_outbox_dead", NULL, dead);
+	if (dead > 0)
+		metrics_health_problem(false,
+		    "%lld dead-lettered deliveries of unclaimed requests",
+		    (long long)dead);
+	if ((oldest = store_outbox_oldest(b->store)) >= 0 &&
+	    (age = (int64_t)time(NULL) - oldest) < 0)
+		age = 0;
+	metrics_set("intakebot_outbox_oldest_age_seconds", NULL, age);
+	if (age >= b->conf->health_undelivered_after)
+		metrics_health_problem(false,
+		    "oldest undelivered request waiting for %lld s",
+		    (long long)age);
+}
+
 struct bot *
 bot_new(const struct bot_options *opt)
 {
@@ -380,6 +418,11 @@ bot_new(const struct bot_options *opt)
 	consult_set_replier(b->consult,
 	    &(struct consult_replier){bot_reply_can, NULL, bot_reply_post, b});
 	b->intake = intake_new(b->loop, b->store, b->consult, b->conf);
+	metrics_help("intakebot_outbox_dead", "gauge",
+	    "dead-lettered deliveries of requests nobody has claimed");
+	metrics_help("intakebot_outbox_oldest_age_seconds", "gauge",
+	    "age of the oldest undelivered staff delivery");
+	metrics_health_refresh_set(bot_on_health, b);
 	env = (struct router_env){.conf = b->conf,
 	    .content = b->content,
 	    .consult = b->consult,
@@ -422,6 +465,7 @@ bot_free(struct bot *b)
 {
 	if (b == NULL)
 		return;
+	metrics_health_refresh_set(NULL, NULL);
 	console_free(b->console);
 	irc_free(b->irc);
 	http_free(b->http);

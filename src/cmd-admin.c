@@ -7,7 +7,9 @@
 #include <stdio.h>
 
 #include "bot.h"
+#include "buf.h"
 #include "cmd.h"
+#include "metrics.h"
 
 /* "alice (irc, account bob)" for the audit trail. */
 static void
@@ -76,9 +78,17 @@ cmd_part_exec(struct cmd_ctx *x)
 void
 cmd_status_exec(struct cmd_ctx *x)
 {
+	struct buf b;
 	char who[160];
 
 	cmd_admin_who(x, who, sizeof(who));
 	bot_audit(x->env->app, who, "status", "ok");
 	bot_status(x->env->app, x->out);
+	/* The same verdict as /healthz. */
+	buf_init(&b, 0);
+	buf_addstr(&b, "Health: ");
+	metrics_health_refresh();
+	metrics_render_health_text(&b);
+	replies_add(x->out, REPLY_HERE, b.data, NULL);
+	buf_reset(&b);
 }

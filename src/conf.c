@@ -55,6 +55,10 @@ static const struct conf_key conf_keys[] = {
         0},
     {"bot", "more_lines", CONF_INT, S(more_lines), "12", 1, 100, 0},
     {"bot", "content_max_age", CONF_INT, S(content_max_age), "180", 1, 3650, 0},
+    {"bot", "health_irc_down_after", CONF_INT, S(health_irc_down_after), "60",
+        1, 86400, 0},
+    {"bot", "health_undelivered_after", CONF_INT, S(health_undelivered_after),
+        "600", 1, 2592000, 0},
 
     {"irc", "server", CONF_STR, S(irc_server), "127.0.0.1", 1, 255,
         CONF_F_IDENT},

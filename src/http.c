@@ -224,11 +224,13 @@ http_serve_builtin(
 	struct buf b;
 
 	buf_init(&b, 0);
+	metrics_health_refresh();
 	if (strcmp(url, "/healthz") == 0) {
 		metrics_render_health(&b);
 		buf_addstr(&b, "\n");
-		return http_answer(rq, c, "healthz", 200, buf_take(&b),
-		    "application/json", NULL);
+		return http_answer(rq, c, "healthz",
+		    strcmp(metrics_health_status(), "failing") == 0 ? 503 : 200,
+		    buf_take(&b), "application/json", NULL);
 	}
 	di = MHD_get_daemon_info(
 	    rq->h->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
