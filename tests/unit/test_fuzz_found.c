@@ -1,0 +1,98 @@
+/*
+ * Regression tests for what the fuzz targets in fuzz/ found, one test
+ * per finding, each failing without its fix:
+ * - irc_line_parse took a line starting with a space as one with an
+ *   empty command;
+ * - the CAP/SASL machine believed an unsolicited 903 (SASL success)
+ *   and an unsolicited 904 (failure) although it had not authenticated.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "irc-cap.h"
+#include "irc-line.h"
+
+static void
+test_line_leading_space(void **state)
+{
+	struct irc_line l;
+
+	(void)state;
+	assert_int_equal(irc_line_parse(&l, " ", 1), -1);
+	assert_int_equal(irc_line_parse(&l, " PING :x", 8), -1);
+	assert_int_equal(irc_line_parse(&l, ":srv  ", 6), -1);
+	assert_int_equal(irc_line_parse(&l, "PING :x", 7), 0);
+	assert_string_equal(l.cmd, "PING");
+}
+
+static int nsent;
+static char sent[8][512];
+
+static void
+on_send(void *arg, const char *line)
+{
+	(void)arg;
+	if (nsent < 8)
+		strncpy(sent[nsent++], line, sizeof(sent[0]) - 1);
+}
+
+static void
+feed(struct irc_cap *c, const char *line)
+{
+	struct irc_line l;
+
+	assert_int_equal(irc_line_parse(&l, line, strlen(line)), 0);
+	irc_cap_on_line(c, &l);
+}
+
+static void
+test_cap_unsolicited_sasl(void **state)
+{
+	static const struct irc_cap_params params[] = {
+	    {"none", "bot", "", false},   /* no SASL asked for */
+	    {"plain", "bot", "pw", true}, /* SASL required */
+	};
+	struct irc_cap *c;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		nsent = 0;
+		c = irc_cap_new(&params[i], on_send, NULL);
+		irc_cap_start(c);
+		/* A 903 before any AUTHENTICATE is not a success... */
+		feed(c, ":srv 903 bot :SASL authentication successful");
+		assert_false(irc_cap_sasl_ok(c));
+		assert_int_equal(irc_cap_state(c), IRC_CAP_NEGOTIATING);
+		/* ...nor does an early 904 end what has not begun. */
+		feed(c, ":srv 904 bot :SASL authentication failed");
+		assert_int_equal(irc_cap_state(c), IRC_CAP_NEGOTIATING);
+		if (i == 1) {
+			feed(c, ":srv CAP * LS :sasl=PLAIN");
+			feed(c, ":srv CAP * ACK :sasl");
+			feed(c, "AUTHENTICATE +");
+			feed(c, ":srv 903 bot :SASL authentication successful");
+			assert_true(irc_cap_sasl_ok(c));
+			assert_int_equal(irc_cap_state(c), IRC_CAP_DONE);
+			assert_string_equal(sent[nsent - 1], "CAP END");
+		}
+		irc_cap_free(c);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_line_leading_space),
+	    cmocka_unit_test(test_cap_unsolicited_sasl),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
