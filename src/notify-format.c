@@ -256,7 +256,7 @@ size_t
 notify_format_payloads(enum notify_kind k, const char *text, char ***parts)
 {
 	const struct notify_format_limits *lim = notify_format_limits(k);
-	char *neutral, *split[NOTIFY_FORMAT_PARTS_MAX], **out, *r;
+	char *neutral, *split[NOTIFY_FORMAT_PARTS_MAX], **out, *r, *tmp;
 	size_t maxcp, maxb, n = 0, i, round;
 	bool fits = false;
 
@@ -277,6 +277,10 @@ notify_format_payloads(enum notify_kind k, const char *text, char ***parts)
 		fits = true;
 		for (i = 0; i < n; i++) {
 			r = nf_render(k, split[i]);
+			/* Dropped markers can join "@he**re" into a mention. */
+			tmp = text_neutralize_mentions(r);
+			free(r);
+			r = tmp;
 			if (lim->max_chars > 0 &&
 			    nf_cp_count(r) > lim->max_chars)
 				fits = false;
@@ -439,6 +443,18 @@ nf_slack_transient(const char *code)
 	return false;
 }
 
+/* True when body[0..len) is empty or only spaces, tabs, CR and LF. */
+static bool
+nf_blank(const char *body, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (memchr(" \t\r\n", body[i], 4) == NULL)
+			return false;
+	return true;
+}
+
 /* The verdict on a 2xx answer, whose body may still carry a failure. */
 static enum notify_verdict
 nf_classify_2xx(enum notify_kind k, long status, const char *body, size_t len,
@@ -454,7 +470,7 @@ nf_classify_2xx(enum notify_kind k, long status, const char *body, size_t len,
 	case NOTIFY_KIND_SLACK:
 		/* Slack answers exactly "ok"; anything else is its error. */
 		if (!nf_safe_token(body, len, false, tok, sizeof(tok))) {
-			if (len == 0 || strspn(body, " \t\r\n") == len)
+			if (nf_blank(body, len))
 				return NOTIFY_VERDICT_OK;
 			snprintf(why, whylen,
 			    "HTTP %ld with an unexpected body", status);
@@ -491,7 +507,11 @@ nf_classify_2xx(enum notify_kind k, long status, const char *body, size_t len,
 				break;
 			if (strncasecmp(p, "HTTP error ", 11) != 0)
 				continue;
-			code = strtol(p + 11, NULL, 10);
+			/* Digits within len: body need not end in a NUL. */
+			for (code = 0, p += 11; (size_t)(p - body) < len &&
+			     isdigit((unsigned char)*p) && code < 1000;
+			     p++)
+				code = code * 10 + (*p - '0');
 			if (code < 100 || code > 599)
 				break;
 			snprintf(why, whylen, "HTTP %ld, Teams error %ld",

@@ -4,7 +4,12 @@
  * - irc_line_parse took a line starting with a space as one with an
  *   empty command;
  * - the CAP/SASL machine believed an unsolicited 903 (SASL success)
- *   and an unsolicited 904 (failure) although it had not authenticated.
+ *   and an unsolicited 904 (failure) although it had not authenticated;
+ * - notify_format_classify read a body past its length (Slack's blank
+ *   check, Teams' "HTTP error NNN");
+ * - staff payloads for Google Chat: rendering dropped the markers of
+ *   "@he**re" after the mentions were neutralised, joining a mass
+ *   mention, and Google Chat's <users/all> was never neutralised.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +22,8 @@
 
 #include "irc-cap.h"
 #include "irc-line.h"
+#include "notify-format.h"
+#include "text.h"
 
 static void
 test_line_leading_space(void **state)
@@ -86,12 +93,64 @@ test_cap_unsolicited_sasl(void **state)
 	}
 }
 
+static void
+test_classify_within_len(void **state)
+{
+	char why[128];
+	long wait;
+
+	(void)state;
+	/* Slack: two blank bytes, then bytes that are not the body. */
+	assert_int_equal(notify_format_classify(NOTIFY_KIND_SLACK, 200,
+	                     "  junk", 2, NULL, 0, &wait, why, sizeof(why)),
+	    NOTIFY_VERDICT_OK);
+	/* Teams: the status code is cut by len after its first digit. */
+	assert_int_equal(
+	    notify_format_classify(NOTIFY_KIND_TEAMS, 200,
+	        "failed: HTTP error 429", 20, NULL, 0, &wait, why, sizeof(why)),
+	    NOTIFY_VERDICT_RETRY);
+	assert_int_equal(wait, -1);
+	assert_null(strstr(why, "429"));
+}
+
+static void
+test_googlechat_mentions(void **state)
+{
+	static const char *in[] = {
+	    "hi @he**re x",
+	    "@ev**ery**one",
+	    "@every`one`",
+	    "please <users/all> read",
+	};
+	char **parts, *t;
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		n = notify_format_payloads(
+		    NOTIFY_KIND_GOOGLECHAT, in[i], &parts);
+		assert_int_equal(n, 1);
+		assert_null(strstr(parts[0], "@here"));
+		assert_null(strstr(parts[0], "@everyone"));
+		assert_null(strstr(parts[0], "<users/all>"));
+		notify_format_free(parts, n);
+	}
+	t = text_neutralize_mentions(
+	    "<users/all> <USERS/ALL> <users/alligator");
+	assert_string_equal(t,
+	    "<\xe2\x80\x8busers/all> <\xe2\x80\x8bUSERS/ALL> "
+	    "<users/alligator");
+	free(t);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_line_leading_space),
 	    cmocka_unit_test(test_cap_unsolicited_sasl),
+	    cmocka_unit_test(test_classify_within_len),
+	    cmocka_unit_test(test_googlechat_mentions),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
