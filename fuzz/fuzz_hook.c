@@ -9,7 +9,8 @@
  *   4     Rocket.Chat, JSON, token in the body
  *   5     Teams outgoing webhook, JSON with HTML entities, HMAC
  *   6     Discord interaction, JSON, Ed25519 signature
- *   7     the form parser and HTML entity decoder on their own
+ *   7     the form parser, the HTML entity decoder and the decoders of
+ *         header values (hex and base64 signatures, timestamps) alone
  * The handler checks the neutral message it is given (sanitised: valid
  * UTF-8, no control characters, within MESSAGE_TEXT_MAX) and answers with
  * the text, privately when bit 4 is set, so replies are rendered too.
@@ -169,6 +170,36 @@ check_html(const char *body, size_t len, bool strip)
 	free(t);
 }
 
+/* The body as a header value: a hex or base64 signature, a timestamp. */
+static void
+check_header_decoders(const char *body, size_t len)
+{
+	unsigned char bin[64], *dec;
+	char hex[2 * 64 + 1], *enc;
+	size_t n = len / 2 < sizeof(bin) ? len / 2 : sizeof(bin), dlen;
+
+	if (crypto_hex_decode(body, bin, n) == 0) {
+		CHECK(strlen(body) == 2 * n);
+		crypto_hex_encode(bin, n, hex);
+		CHECK(strncasecmp(hex, body, 2 * n) == 0);
+	}
+	if ((dec = crypto_base64_decode(body, len, &dlen)) != NULL) {
+		CHECK(len % 4 == 0 && dlen <= len / 4 * 3 &&
+		    dlen + 2 >= len / 4 * 3);
+		free(dec);
+	}
+	/* Any bytes survive a round trip. */
+	enc = crypto_base64_encode(body, len);
+	if (len > 0) {
+		dec = crypto_base64_decode(enc, strlen(enc), &dlen);
+		CHECK(
+		    dec != NULL && dlen == len && memcmp(dec, body, len) == 0);
+		free(dec);
+	}
+	free(enc);
+	CHECK(hook_parse_seconds(body) >= -1);
+}
+
 static void
 check_response(const struct hook_response *r)
 {
@@ -219,6 +250,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (mode == 7) {
 		check_form(body, len);
 		check_html(body, len, (data[0] & 8) != 0);
+		check_header_decoders(body, len);
 		free(body);
 		return 0;
 	}

@@ -9,7 +9,12 @@
  *   check, Teams' "HTTP error NNN");
  * - staff payloads for Google Chat: rendering dropped the markers of
  *   "@he**re" after the mentions were neutralised, joining a mass
- *   mention, and Google Chat's <users/all> was never neutralised.
+ *   mention, and Google Chat's <users/all> was never neutralised;
+ * - found while writing fuzz_hook: hook_html_to_text looked for the end
+ *   of a tag or a Teams mention from every '<' again, quadratic in the
+ *   body (1 s for 64 KB of "<at>", 17 s for 256 KB).  The test checks
+ *   the answers stay the same on such bodies; that they now come in
+ *   linear time is measured, not asserted (fuzz/README.md).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +25,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "hook.h"
 #include "irc-cap.h"
 #include "irc-line.h"
 #include "notify-format.h"
@@ -143,6 +149,45 @@ test_googlechat_mentions(void **state)
 	free(t);
 }
 
+/* A new string of n copies of unit followed by tail. */
+static char *
+repeat(const char *unit, size_t n, const char *tail)
+{
+	size_t ul = strlen(unit), tl = strlen(tail), i;
+	char *s = malloc(ul * n + tl + 1);
+
+	for (i = 0; i < n; i++)
+		memcpy(s + i * ul, unit, ul);
+	memcpy(s + n * ul, tail, tl + 1);
+	return s;
+}
+
+static void
+test_html_unclosed(void **state)
+{
+	static const struct {
+		const char *unit, *tail, *out_unit, *out_tail;
+	} t[] = {
+	    {"<at>x", " hi", "x", " hi"},     /* mentions never closed */
+	    {"<", "b", "<", "b"},             /* tags never closed */
+	    {"&#", "&#65;", "&#", "A"},       /* references never ended */
+	    {"<at>x", "</at> hi", "", " hi"}, /* one mention at the end */
+	};
+	char *in, *want, *got;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		in = repeat(t[i].unit, 20000, t[i].tail);
+		want = repeat(t[i].out_unit, 20000, t[i].out_tail);
+		got = hook_html_to_text(in, strlen(in), true);
+		assert_string_equal(got, want);
+		free(in);
+		free(want);
+		free(got);
+	}
+}
+
 int
 main(void)
 {
@@ -151,6 +196,7 @@ main(void)
 	    cmocka_unit_test(test_cap_unsolicited_sasl),
 	    cmocka_unit_test(test_classify_within_len),
 	    cmocka_unit_test(test_googlechat_mentions),
+	    cmocka_unit_test(test_html_unclosed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
