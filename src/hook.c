@@ -434,6 +434,17 @@ hook_render_text(const struct replies *rs, enum reply_to which, bool all,
 		body.len = keep;
 		body.data[keep] = '\0';
 		buf_addstr(&body, ell);
+		/* A word cut short can end as a mention: "@here|tic". */
+		one = text_neutralize_mentions(body.data);
+		if (strlen(one) != body.len) {
+			while (keep > 0 && body.data[keep - 1] != '@' &&
+			    body.data[keep - 1] != '<')
+				keep--;
+			body.len = keep > 0 ? keep - 1 : 0;
+			body.data[body.len] = '\0';
+			buf_addstr(&body, ell);
+		}
+		free(one);
 	}
 	if (links.len > 0) {
 		if (body.len > 0)

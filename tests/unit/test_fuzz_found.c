@@ -10,6 +10,8 @@
  * - staff payloads for Google Chat: rendering dropped the markers of
  *   "@he**re" after the mentions were neutralised, joining a mass
  *   mention, and Google Chat's <users/all> was never neutralised;
+ * - replies cut at a platform's length ended a word such as "@heretic"
+ *   as "@here…", a mass mention again;
  * - found while writing fuzz_hook: hook_html_to_text looked for the end
  *   of a tag or a Teams mention from every '<' again, quadratic in the
  *   body (1 s for 64 KB of "<at>", 17 s for 256 KB).  The test checks
@@ -149,6 +151,34 @@ test_googlechat_mentions(void **state)
 	free(t);
 }
 
+static void
+test_reply_cut_mention(void **state)
+{
+	static const char *in[] = {
+	    "aaaaaaaaaaaa@heretic and more",   /* cut after "@here" */
+	    "aaaaaaaaaaa<!heretic and more",   /* after "<!here" */
+	    "aaaaaaaaaaaaa@alliance and more", /* after "@all" */
+	};
+	struct replies rs;
+	char *out;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		replies_init(&rs);
+		replies_add(&rs, REPLY_HERE, in[i], NULL);
+		out =
+		    hook_render_text(&rs, REPLY_HERE, true, HOOK_MARKDOWN, 20);
+		assert_true(strlen(out) <= 20);
+		assert_null(strstr(out, "@here"));
+		assert_null(strstr(out, "<!here"));
+		assert_null(strstr(out, "@all"));
+		assert_non_null(strstr(out, "\xe2\x80\xa6"));
+		free(out);
+		replies_reset(&rs);
+	}
+}
+
 /* A new string of n copies of unit followed by tail. */
 static char *
 repeat(const char *unit, size_t n, const char *tail)
@@ -196,6 +226,7 @@ main(void)
 	    cmocka_unit_test(test_cap_unsolicited_sasl),
 	    cmocka_unit_test(test_classify_within_len),
 	    cmocka_unit_test(test_googlechat_mentions),
+	    cmocka_unit_test(test_reply_cut_mention),
 	    cmocka_unit_test(test_html_unclosed),
 	};
 
