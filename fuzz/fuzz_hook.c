@@ -3,14 +3,16 @@
  * (the one entry point http.c uses), with requests signed as the real
  * platforms sign them so that fuzzed bodies get past verification:
  * the input's first byte picks the route, the rest is the raw body.
- *   0, 1  Mattermost, form or JSON, token in the body
+ *   0, 1  Mattermost, form or JSON, token in the body (0 with bit 3:
+ *         a GET with the input as its query string)
  *   2     Mattermost, form or JSON (bit 3), "Authorization: Token"
  *   3     Slack slash command, form, v0 HMAC-SHA256 signature
  *   4     Rocket.Chat, JSON, token in the body
  *   5     Teams outgoing webhook, JSON with HTML entities, HMAC
  *   6     Discord interaction, JSON, Ed25519 signature
  *   7     the form parser, the HTML entity decoder and the decoders of
- *         header values (hex and base64 signatures, timestamps) alone
+ *         header values (hex and base64 signatures, timestamps,
+ *         content types, tokens) alone
  * The handler checks the neutral message it is given (sanitised: valid
  * UTF-8, no control characters, within MESSAGE_TEXT_MAX) and answers with
  * the text, privately when bit 4 is set, so replies are rendered too.
@@ -198,6 +200,11 @@ check_header_decoders(const char *body, size_t len)
 	}
 	free(enc);
 	CHECK(hook_parse_seconds(body) >= -1);
+	if (hook_content_type_is(body, "application/json"))
+		CHECK(strncasecmp(body + strspn(body, " \t"),
+		          "application/json", 16) == 0);
+	if (hook_token_match(TOKENS, body, len))
+		CHECK(strstr(TOKENS, body) != NULL);
 }
 
 static void
@@ -277,6 +284,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (mode == 2) {
 			h.name[0] = "Authorization";
 			h.value[0] = "Token rc-token-9f8e7d6c5b4a";
+		}
+		if (mode == 0 && (data[0] & 8)) {
+			req.method = "GET";
+			req.content_type = NULL;
+			req.query = body;
+			req.body = "";
+			req.body_len = 0;
 		}
 		break;
 	case 3:
