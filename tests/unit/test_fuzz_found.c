@@ -1,6 +1,6 @@
 /*
  * Regression tests for what the fuzz targets in fuzz/ found, one test
- * per finding, each failing without its fix:
+ * per finding, each failing without its fix (but the last):
  * - irc_line_parse took a line starting with a space as one with an
  *   empty command;
  * - the CAP/SASL machine believed an unsolicited 903 (SASL success)
@@ -9,7 +9,8 @@
  *   check, Teams' "HTTP error NNN");
  * - staff payloads for Google Chat: rendering dropped the markers of
  *   "@he**re" after the mentions were neutralised, joining a mass
- *   mention, and Google Chat's <users/all> was never neutralised;
+ *   mention; and Google Chat's <users/all>, once the mention property
+ *   knew it (research/webhook-platforms.md), was never neutralised;
  * - replies cut at a platform's length ended a word such as "@heretic"
  *   as "@here…", a mass mention again;
  * - found while writing fuzz_hook: hook_html_to_text looked for the end
