@@ -564,6 +564,17 @@ hook_render_text(const struct replies *rs, enum reply_to which, bool all,
 		body.len = keep;
 		body.data[keep] = '\0';
 		buf_addstr(&body, ell);
+		/* A word cut short can end as a mention: "@here|tic". */
+		one = text_neutralize_mentions(body.data);
+		if (strlen(one) != body.len) {
+			while (keep > 0 && body.data[keep - 1] != '@' &&
+			    body.data[keep - 1] != '<')
+				keep--;
+			body.len = keep > 0 ? keep - 1 : 0;
+			body.data[body.len] = '\0';
+			buf_addstr(&body, ell);
+		}
+		free(one);
 	}
 	if (links.len > 0) {
 		if (body.len > 0)
@@ -797,12 +808,13 @@ hook_html_to_text(const char *s, size_t len, bool strip_tags)
 	size_t i, n;
 	char *num_end;
 	char *out;
+	bool no_close = false, no_gt = false;
 
 	buf_init(&b, 0);
 	while (s < end) {
 		if (strip_tags && *s == '<') {
 			/* A mention is dropped whole, name included. */
-			if ((size_t)(end - s) >= 4 &&
+			if (!no_close && (size_t)(end - s) >= 4 &&
 			    strncasecmp(s, "<at>", 4) == 0) {
 				for (q = s + 4; q + 5 <= end &&
 				     strncasecmp(q, "</at>", 5) != 0;
@@ -812,11 +824,15 @@ hook_html_to_text(const char *s, size_t len, bool strip_tags)
 					s = q + 5;
 					continue;
 				}
+				/* None further on: never look again. */
+				no_close = true;
 			}
-			if ((q = memchr(s, '>', (size_t)(end - s))) != NULL) {
+			if (!no_gt &&
+			    (q = memchr(s, '>', (size_t)(end - s))) != NULL) {
 				s = q + 1;
 				continue;
 			}
+			no_gt = true;
 		}
 		if (*s == '&') {
 			for (i = 0; i < sizeof(ents) / sizeof(ents[0]); i++) {
@@ -831,8 +847,9 @@ hook_html_to_text(const char *s, size_t len, bool strip_tags)
 				continue;
 			}
 			if (end - s > 3 && s[1] == '#' &&
-			    memchr(s, ';', (size_t)(end - s)) != NULL &&
-			    (q = memchr(s, ';', (size_t)(end - s))) - s <= 10) {
+			    (q = memchr(s, ';',
+			         end - s > 11 ? 11 : (size_t)(end - s))) !=
+			        NULL) {
 				errno = 0;
 				if (s[2] == 'x' || s[2] == 'X')
 					cp = strtoul(s + 3, &num_end, 16);

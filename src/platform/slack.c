@@ -150,7 +150,12 @@ slack_classify_2xx(long status, const char *body, size_t len, long *wait_ms,
 
 	(void)wait_ms;
 	if (!platform_safe_token(body, len, false, tok, sizeof(tok))) {
-		if (len == 0 || strspn(body, " \t\r\n") == len)
+		size_t i = 0;
+
+		/* Blank within len: the body need not end in a NUL. */
+		while (i < len && memchr(" \t\r\n", body[i], 4) != NULL)
+			i++;
+		if (i == len)
 			return NOTIFY_VERDICT_OK;
 		snprintf(
 		    why, whylen, "HTTP %ld with an unexpected body", status);
