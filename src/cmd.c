@@ -49,11 +49,3 @@ cmd_find(const char *word)
 	}
 	return NULL;
 }
-
-const char *
-cmd_tr(const char *lang, const char *en, const char *es)
-{
-	if (lang != NULL && strcmp(lang, "es") == 0 && es != NULL)
-		return es;
-	return en;
-}

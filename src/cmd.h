@@ -44,10 +44,6 @@ const struct cmd_entry *cmd_find(const char *word);
 /* All commands, terminated by an entry with a NULL name. */
 const struct cmd_entry *cmd_table(void);
 
-/* Picks the string for lang: Spanish where one is given, else English. */
-const char *cmd_tr(const char *lang, const char *en, const char *es)
-    __attribute__((format_arg(2), format_arg(3)));
-
 /* Answers a topic: summary here, or the body privately with "more". */
 void cmd_topic_exec(struct cmd_ctx *, const struct topic *);
 
