@@ -17,7 +17,6 @@
 #include "catalog.h"
 #include "conf.h"
 #include "consult.h"
-#include "diag.h"
 #include "intake.h"
 #include "log.h"
 #include "loop.h"
