@@ -569,7 +569,7 @@ bot_status(struct bot *b, const char *lang, struct replies *out)
 		replies_add(out, REPLY_HERE, bf.data, NULL);
 		buf_reset(&bf);
 	}
-	consult_status(b->consult, out);
+	consult_status(b->consult, lang, out);
 }
 
 int

@@ -24,9 +24,7 @@ cmd_help_exec(struct cmd_ctx *x)
 
 	if (x->argc == 1) {
 		if ((e = cmd_find(x->argv[0])) != NULL) {
-			catalog_reply(x->out, REPLY_HERE, x->lang,
-			    "router.usage", "prefix", p, "usage", e->usage,
-			    NULL);
+			cmd_usage(x, e, REPLY_HERE);
 			return;
 		}
 		if ((t = content_find(x->env->content, x->lang, x->argv[0])) !=

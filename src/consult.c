@@ -525,25 +525,32 @@ consult_pending(struct consult *co)
 }
 
 void
-consult_status(struct consult *co, struct replies *out)
+consult_status(struct consult *co, const char *lang, struct replies *out)
 {
+	char num[24], *t;
 	struct buf b;
 	size_t i;
 
+	snprintf(num, sizeof(num), "%lld", (long long)consult_pending(co));
 	buf_init(&b, 0);
-	buf_addf(
-	    &b, "Deliveries pending: %lld", (long long)consult_pending(co));
+	t = catalog_say(lang, "consult.status", "count", num, NULL);
+	buf_addstr(&b, t);
+	free(t);
 	for (i = 0; i < co->ndests; i++) {
 		struct consult_dest *d = co->dests[i];
 
 		if (!d->active)
 			continue;
-		buf_addf(&b, "%s %s %lld%s", i == 0 ? ";" : ",", d->name,
-		    (long long)store_outbox_pending(co->store, d->name),
-		    d->sink.ready != NULL && !d->sink.ready(d->sink.ctx)
-		        ? " (down)"
-		        : d->retry_at > loop_now_ms() ? " (retrying)"
-		                                      : "");
+		buf_addf(&b, "%s %s %lld", i == 0 ? ";" : ",", d->name,
+		    (long long)store_outbox_pending(co->store, d->name));
+		t = d->sink.ready != NULL && !d->sink.ready(d->sink.ctx)
+		    ? catalog_say(lang, "consult.down", NULL)
+		    : d->retry_at > loop_now_ms()
+		    ? catalog_say(lang, "consult.retrying", NULL)
+		    : NULL;
+		if (t != NULL)
+			buf_addf(&b, " (%s)", t);
+		free(t);
 	}
 	replies_add(out, REPLY_HERE, b.data, NULL);
 	buf_reset(&b);

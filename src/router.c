@@ -215,9 +215,7 @@ router_handle(struct router *r, const struct message *m, struct replies *out)
 				catalog_reply(out, REPLY_PRIVATE, x.lang,
 				    "router.for_staff", NULL);
 			else if (x.argc < e->min_args || x.argc > e->max_args)
-				catalog_reply(out, REPLY_PRIVATE, x.lang,
-				    "router.usage", "prefix", x.prefix, "usage",
-				    e->usage, NULL);
+				cmd_usage(&x, e, REPLY_PRIVATE);
 			else
 				e->exec(&x);
 		} else if ((t = content_find(r->env.content, x.lang, word)) !=
