@@ -1001,19 +1001,41 @@ consult_reply(struct consult *co, int64_t id, const char *who, const char *text,
 	consult_kick(co);
 }
 
-/* "; forwarded to NAME (delivered 2026-...)" for each delivery row. */
+/* Appends sep and the history sentence key, {time} being at (0: none). */
+static void
+consult_event(struct buf *b, const char *lang, const char *sep, const char *key,
+    int64_t at, const char *name, const char *value)
+{
+	struct buf when;
+	char *s;
+
+	buf_init(&when, 0);
+	if (at > 0)
+		consult_format_time(&when, at);
+	s = catalog_say(lang, key, "time", when.len > 0 ? when.data : "", name,
+	    value, NULL);
+	buf_addf(b, "%s%s", sep, s);
+	free(s);
+	buf_reset(&when);
+}
+
+struct consult_history_ctx {
+	struct buf *b;
+	const char *lang;
+};
+
+/* "; forwarded to NAME (2026-...)" for each delivery row. */
 static void
 consult_history_outbox(
     void *arg, const char *dest, int state, int64_t delivered_at)
 {
-	struct buf *b = arg;
+	struct consult_history_ctx *h = arg;
 
-	buf_addf(b, "; forwarded to %s (", dest);
-	if (state == 1)
-		consult_format_time(b, delivered_at);
-	else
-		buf_addstr(b, state == 2 ? "not delivered" : "pending");
-	buf_addstr(b, ")");
+	consult_event(h->b, h->lang, "; ",
+	    state == 1       ? "consult.forwarded"
+	        : state == 2 ? "consult.forwarded_failed"
+	                     : "consult.forwarded_pending",
+	    delivered_at, "destination", dest);
 }
 
 /* The request's history, for !show. */
@@ -1021,34 +1043,33 @@ static void
 consult_history(struct consult *co, const struct store_consult *c,
     const char *lang, struct buf *b)
 {
+	struct consult_history_ctx h = {b, lang};
 	struct store_reply r[CONSULT_HISTORY_MAX];
 	size_t n, i;
 
-	(void)lang;
-	buf_addstr(b, "\nHistory: received ");
-	consult_format_time(b, c->created);
-	store_outbox_each(co->store, c->id, consult_history_outbox, b);
-	if (c->claimed_by != NULL && c->claimed_at > 0) {
-		buf_addf(b, "; claimed by %s ", c->claimed_by);
-		consult_format_time(b, c->claimed_at);
-	}
+	consult_event(b, lang, "\n", "consult.history", c->created, NULL, NULL);
+	store_outbox_each(co->store, c->id, consult_history_outbox, &h);
+	if (c->claimed_by != NULL && c->claimed_at > 0)
+		consult_event(b, lang, "; ", "consult.history_claimed",
+		    c->claimed_at, "nick", c->claimed_by);
 	n = store_reply_list(co->store, c->id, r, CONSULT_HISTORY_MAX);
 	for (i = 0; i < n; i++) {
-		buf_addf(b, "; replied by %s ", r[i].who);
-		consult_format_time(b, r[i].created);
-		if (r[i].state == STORE_REPLY_DELIVERED) {
-			buf_addstr(b, ", delivered ");
-			consult_format_time(b, r[i].delivered_at);
-		} else if (r[i].state == STORE_REPLY_DEAD)
-			buf_addf(b, ", not delivered (%s)",
+		consult_event(b, lang, "; ", "consult.replied", r[i].created,
+		    "nick", r[i].who);
+		if (r[i].state == STORE_REPLY_DELIVERED)
+			consult_event(b, lang, ", ", "consult.reply_delivered",
+			    r[i].delivered_at, NULL, NULL);
+		else if (r[i].state == STORE_REPLY_DEAD)
+			consult_event(b, lang, ", ", "consult.reply_failed", 0,
+			    "why",
 			    r[i].last_error != NULL ? r[i].last_error : "?");
 		else
-			buf_addstr(b, ", waiting");
+			consult_event(b, lang, ", ", "consult.reply_waiting", 0,
+			    NULL, NULL);
 		buf_addf(b, ": %s", r[i].text);
 		store_reply_reset(&r[i]);
 	}
-	if (c->done_at > 0) {
-		buf_addstr(b, "; closed ");
-		consult_format_time(b, c->done_at);
-	}
+	if (c->done_at > 0)
+		consult_event(b, lang, "; ", "consult.history_closed",
+		    c->done_at, NULL, NULL);
 }
