@@ -13,6 +13,7 @@
 
 #include "bot.h"
 #include "buf.h"
+#include "catalog.h"
 #include "conf.h"
 #include "console.h"
 #include "consult.h"
@@ -49,6 +50,7 @@ struct bot {
 	struct loop *loop;
 	struct conf *conf;
 	struct content *content;
+	struct catalog *catalog; /* what the bot says: catalog_use() */
 	struct router *router;
 	struct console *console;
 	struct notify *notify; /* staff webhooks, NULL: none */
@@ -403,12 +405,16 @@ bot_new(const struct bot_options *opt)
 		return NULL;
 	}
 	diag_reset(&d);
+	b->catalog = catalog_open(b->conf->content_dir);
+	catalog_use(b->catalog);
 	b->loop = loop_new();
 	b->started_ms = loop_now_ms();
 	if ((b->store = store_open(b->conf->data_dir)) == NULL) {
 		fprintf(stderr, "intakebot: cannot open the database in %s\n",
 		    b->conf->data_dir);
 		loop_free(b->loop);
+		catalog_use(NULL);
+		catalog_free(b->catalog);
 		content_free(b->content);
 		conf_free(b->conf);
 		free(b);
@@ -477,6 +483,8 @@ bot_free(struct bot *b)
 	bot_sinks_free(b);
 	store_close(b->store);
 	router_free(b->router);
+	catalog_use(NULL);
+	catalog_free(b->catalog);
 	content_free(b->content);
 	conf_free(b->conf);
 	loop_free(b->loop);
@@ -503,6 +511,7 @@ bot_reload(struct bot *b, char *why, size_t whylen)
 	struct router_env env;
 	struct conf *c;
 	struct content *t;
+	struct catalog *cat;
 	struct diag d;
 
 	diag_init(&d);
@@ -517,6 +526,11 @@ bot_reload(struct bot *b, char *why, size_t whylen)
 		return -1;
 	}
 	diag_reset(&d);
+	/* Replies are copied out of the catalogue: the old one can go now. */
+	cat = catalog_open(c->content_dir);
+	catalog_use(cat);
+	catalog_free(b->catalog);
+	b->catalog = cat;
 	env = (struct router_env){.conf = c,
 	    .content = t,
 	    .consult = b->consult,
@@ -563,20 +577,35 @@ bot_reload(struct bot *b, char *why, size_t whylen)
 }
 
 void
-bot_status(struct bot *b, struct replies *out)
+bot_status(struct bot *b, const char *lang, struct replies *out)
 {
-	struct buf bf;
+	struct buf bf, routes;
 	int64_t up = (loop_now_ms() - b->started_ms) / 1000;
+	char uptime[48], topics[24];
+	char *s;
 	size_t i;
 
-	buf_init(&bf, 0);
-	buf_addf(&bf, "intakebot up %lldd %02lld:%02lld:%02lld; %zu topics",
+	snprintf(uptime, sizeof(uptime), "%lldd %02lld:%02lld:%02lld",
 	    (long long)(up / 86400), (long long)(up / 3600 % 24),
-	    (long long)(up / 60 % 60), (long long)(up % 60),
-	    content_count(b->content, "en"));
+	    (long long)(up / 60 % 60), (long long)(up % 60));
+	snprintf(
+	    topics, sizeof(topics), "%zu", content_count(b->content, "en"));
+	buf_init(&bf, 0);
+	s = catalog_say(
+	    lang, "admin.status", "uptime", uptime, "topics", topics, NULL);
+	buf_addstr(&bf, s);
+	free(s);
+	buf_init(&routes, 0);
 	for (i = 0; i < b->conf->nplatforms; i++)
-		buf_addf(&bf, "%s%s", i == 0 ? "; routes: " : ", ",
+		buf_addf(&routes, "%s%s", i == 0 ? "" : ", ",
 		    b->conf->platforms[i].section);
+	if (routes.len > 0) {
+		s = catalog_say(
+		    lang, "admin.routes", "routes", routes.data, NULL);
+		buf_addf(&bf, "; %s", s);
+		free(s);
+	}
+	buf_reset(&routes);
 	replies_add(out, REPLY_HERE, bf.data, NULL);
 	buf_reset(&bf);
 	if (b->irc != NULL) {
@@ -584,7 +613,7 @@ bot_status(struct bot *b, struct replies *out)
 		replies_add(out, REPLY_HERE, bf.data, NULL);
 		buf_reset(&bf);
 	}
-	consult_status(b->consult, out);
+	consult_status(b->consult, lang, out);
 }
 
 int

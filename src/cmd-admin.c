@@ -8,6 +8,7 @@
 
 #include "bot.h"
 #include "buf.h"
+#include "catalog.h"
 #include "cmd.h"
 #include "metrics.h"
 
@@ -33,15 +34,11 @@ cmd_reload_exec(struct cmd_ctx *x)
 	bot_audit(x->env->app, who, "reload", rc == 0 ? "ok" : why);
 	/* x->env now describes the new config; nothing else is used. */
 	if (rc == 0)
-		replies_add(x->out, REPLY_HERE,
-		    "Reloaded configuration and "
-		    "content.",
-		    NULL);
+		catalog_reply(
+		    x->out, REPLY_HERE, x->lang, "admin.reloaded", NULL);
 	else
-		replies_addf(x->out, REPLY_HERE,
-		    "Reload failed, still running "
-		    "the old configuration: %s",
-		    why);
+		catalog_reply(x->out, REPLY_HERE, x->lang,
+		    "admin.reload_failed", "why", why, NULL);
 }
 
 static void
@@ -56,11 +53,13 @@ cmd_admin_join(struct cmd_ctx *x, bool join)
 	    x->argv[0]);
 	bot_audit(x->env->app, who, action, rc == 0 ? "ok" : why);
 	if (rc == 0)
-		replies_addf(x->out, REPLY_HERE, "%s %s.",
-		    join ? "Joining" : "Leaving", x->argv[0]);
+		catalog_reply(x->out, REPLY_HERE, x->lang,
+		    join ? "admin.joining" : "admin.leaving", "channel",
+		    x->argv[0], NULL);
 	else
-		replies_addf(x->out, REPLY_HERE, "Cannot %s %s: %s",
-		    join ? "join" : "part", x->argv[0], why);
+		catalog_reply(x->out, REPLY_HERE, x->lang,
+		    join ? "admin.cannot_join" : "admin.cannot_part", "channel",
+		    x->argv[0], "why", why, NULL);
 }
 
 void
@@ -83,7 +82,7 @@ cmd_status_exec(struct cmd_ctx *x)
 
 	cmd_admin_who(x, who, sizeof(who));
 	bot_audit(x->env->app, who, "status", "ok");
-	bot_status(x->env->app, x->out);
+	bot_status(x->env->app, x->lang, x->out);
 	/* The same verdict as /healthz. */
 	buf_init(&b, 0);
 	buf_addstr(&b, "Health: ");

@@ -2,6 +2,7 @@
  * !consult TEXT: a consultation request, handed to consult.c, which
  * commits it before anything is promised to the requester.
  */
+#include "catalog.h"
 #include "cmd.h"
 #include "consult.h"
 #include "intake.h"
@@ -10,12 +11,8 @@ void
 cmd_consult_exec(struct cmd_ctx *x)
 {
 	if (x->env->consult == NULL) {
-		replies_add(x->out, REPLY_PRIVATE,
-		    cmd_tr(x->lang,
-		        "Consultation requests are not available right now.",
-		        "Las solicitudes de consulta no están disponibles "
-		        "ahora."),
-		    NULL);
+		catalog_reply(x->out, REPLY_PRIVATE, x->lang,
+		    "staffcmd.unavailable", NULL);
 		return;
 	}
 	/*

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "catalog.h"
 #include "conf.h"
 #include "crypto.h"
 #include "hook.h"
@@ -353,9 +354,9 @@ hook_handle(const struct hook_ctx *ctx, const struct hook_request *req,
 
 /* ---- Private answers without a private path ---- */
 
-/* True when the asker's channel speaks Spanish. */
-static bool
-hook_spanish(const struct hook_ctx *ctx, const struct hook_event *ev)
+/* The asker's language: their channel's, else the bot's. */
+static const char *
+hook_language(const struct hook_ctx *ctx, const struct hook_event *ev)
 {
 	const struct conf *cf = ctx->conf;
 	const char *lang = NULL, *chan;
@@ -365,7 +366,7 @@ hook_spanish(const struct hook_ctx *ctx, const struct hook_event *ev)
 		lang = conf_channel_language(cf, chan);
 	if (lang == NULL && cf != NULL)
 		lang = cf->language;
-	return lang != NULL && strcmp(lang, "es") == 0;
+	return lang;
 }
 
 /* The user a direct message to ev's sender is addressed to. */
@@ -393,41 +394,27 @@ hook_private_hint(const struct hook_ctx *ctx, const struct hook_event *ev)
 {
 	const struct conf *cf = ctx->conf;
 	const struct platform *p = hook_platform_find(ctx->pl->kind);
-	struct buf b;
-	bool es = hook_spanish(ctx, ev), slash, irc;
-	char *out;
+	const char *lang = hook_language(ctx, ev);
+	bool slash, irc;
+	char *no, *reach = NULL, *details, *out;
 
 	slash = p != NULL && p->slash_commands;
 	irc = cf != NULL && cf->irc_enabled && cf->irc_server != NULL &&
 	    cf->irc_server[0] != '\0';
-	buf_init(&b, 0);
-	buf_addstr(&b,
-	    es ? "Respondo a eso solo en privado, y desde aquí no puedo "
-	         "escribirle en privado: no publiqué nada privado."
-	       : "I answer that only in private, and I cannot write to you "
-	         "privately from here: nothing private was posted.");
+	no = catalog_say(lang, "hook.no_private", NULL);
 	if (slash || irc)
-		buf_addstr(&b,
-		    es ? " Para hablar conmigo en privado, use"
-		       : " To reach me privately, use");
-	if (slash)
-		buf_addstr(&b,
-		    es ? " mi comando de barra (/), cuya respuesta "
-		         "solo ve usted"
-		       : " my slash command (/), whose answer only "
-		         "you see");
-	if (irc)
-		buf_addf(&b,
-		    es ? "%s un mensaje privado en IRC: /msg %s en %s"
-		       : "%s a private message on IRC: /msg %s on %s",
-		    slash ? (es ? ", o" : ", or") : "", cf->nick,
-		    cf->irc_server);
-	if (slash || irc)
-		buf_addstr(&b, ".");
-	buf_addstr(&b,
-	    es ? " Por favor, no publique datos personales aquí."
-	       : " Please do not post personal details here.");
-	out = buf_take(&b);
+		reach = catalog_say(lang,
+		    slash && irc ? "hook.reach_both"
+		        : slash  ? "hook.reach_slash"
+		                 : "hook.reach_irc",
+		    "nick", irc ? cf->nick : "", "server",
+		    irc ? cf->irc_server : "", NULL);
+	details = catalog_say(lang, "hook.no_details", NULL);
+	out = xasprintf("%s%s%s %s", no, reach != NULL ? " " : "",
+	    reach != NULL ? reach : "", details);
+	free(no);
+	free(reach);
+	free(details);
 	return out;
 }
 
@@ -469,9 +456,8 @@ hook_withhold_private(
 	if (n == 0)
 		return 0;
 	if (rc == 0)
-		text = xstrdup(hook_spanish(ctx, ev)
-		        ? "Le envié la respuesta en un mensaje directo."
-		        : "I sent you the answer in a direct message.");
+		text =
+		    catalog_say(hook_language(ctx, ev), "hook.dm_sent", NULL);
 	else
 		text = hook_private_hint(ctx, ev);
 	replies_add(rs, REPLY_HERE, text, NULL);

@@ -17,7 +17,6 @@
 #include "catalog.h"
 #include "conf.h"
 #include "consult.h"
-#include "diag.h"
 #include "intake.h"
 #include "log.h"
 #include "loop.h"
@@ -357,19 +356,6 @@ struct intake {
 	uint64_t timer;
 };
 
-static struct catalog *
-intake_catalog(const struct conf *cf)
-{
-	struct catalog *cat;
-	struct diag d;
-
-	diag_init(&d);
-	cat = catalog_load(cf->content_dir, &d, NULL);
-	diag_log(&d);
-	diag_reset(&d);
-	return cat;
-}
-
 /* "2026-12-12": the last court date that counts as urgent today. */
 static void
 intake_cutoff(const struct conf *cf, int64_t now, char *out, size_t len)
@@ -457,7 +443,7 @@ intake_new(struct loop *loop, struct store *store, struct consult *co,
 	ik->store = store;
 	ik->consult = co;
 	ik->conf = cf;
-	ik->cat = intake_catalog(cf);
+	ik->cat = catalog_open(cf->content_dir);
 	ik->timer = loop_timer_add(loop, INTAKE_TICK, intake_on_tick, ik);
 	return ik;
 }
@@ -477,7 +463,7 @@ intake_set_conf(struct intake *ik, const struct conf *cf)
 {
 	ik->conf = cf;
 	catalog_free(ik->cat);
-	ik->cat = intake_catalog(cf);
+	ik->cat = catalog_open(cf->content_dir);
 }
 
 bool
