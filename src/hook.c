@@ -19,6 +19,7 @@
 #include "conf.h"
 #include "crypto.h"
 #include "hook.h"
+#include "intake.h"
 #include "log.h"
 #include "platform.h"
 #include "text.h"
@@ -392,6 +393,12 @@ static const char *const hook_form_keys[PLATFORM_FORM_FIELDS][2] = {
     {"form.consent", "form.consent_hint"},
 };
 
+/* The form's fields are the intake's, in its order. */
+_Static_assert(PLATFORM_FORM_FIELDS == INTAKE_NFIELDS &&
+        PLATFORM_FORM_CONSENT == INTAKE_CONSENT &&
+        PLATFORM_FORM_DESCRIPTION == INTAKE_DESCRIPTION,
+    "platform forms follow the intake's fields");
+
 static const char *const hook_form_when[2] = {
     "form.description_when", "form.description_when_hint"};
 
@@ -409,7 +416,7 @@ hook_form_open(const struct hook_ctx *ctx, const struct platform *p,
 	struct platform_call call;
 	const char *const *k;
 	char *own[2 * PLATFORM_FORM_FIELDS + 5];
-	size_t i, n = 0;
+	size_t i, n = 0, n_url;
 	int rc = -1;
 
 	memset(&f, 0, sizeof(f));
@@ -419,17 +426,17 @@ hook_form_open(const struct hook_ctx *ctx, const struct platform *p,
 	f.submit = own[n++] = fo->text(fo->arg, lang, "form.submit");
 	for (i = 0; i < PLATFORM_FORM_FIELDS; i++) {
 		f.name[i] = platform_form_names[i];
-		f.max[i] = i == PLATFORM_FORM_DESCRIPTION && cf != NULL
+		f.max[i] = i == INTAKE_DESCRIPTION && cf != NULL
 		    ? (size_t)cf->consult_max_length
-		    : i == 0 ? 100
-		    : i == 3 ? 200
-		             : 254;
+		    : i == INTAKE_NAME         ? INTAKE_NAME_MAX
+		    : i == INTAKE_AVAILABILITY ? INTAKE_AVAILABILITY_MAX
+		                               : INTAKE_CONTACT_MAX;
 		if (!(p->form_fields & (1u << i)))
 			continue;
 		k = hook_form_keys[i];
 		/* Without its own field, availability goes with it. */
 		if (i == PLATFORM_FORM_DESCRIPTION &&
-		    !(p->form_fields & (1u << 3)))
+		    !(p->form_fields & (1u << INTAKE_AVAILABILITY)))
 			k = hook_form_when;
 		f.label[i] = own[n++] = fo->text(fo->arg, lang, k[0]);
 		f.hint[i] = own[n++] = fo->text(fo->arg, lang, k[1]);
@@ -438,11 +445,14 @@ hook_form_open(const struct hook_ctx *ctx, const struct platform *p,
 	    ev->channel_id != NULL && platform_id_ok(ev->channel_id)
 	        ? ev->channel_id
 	        : "-");
-	f.url = own[n++] = cf != NULL && cf->http_public_url != NULL &&
-	        cf->http_public_url[0] != '\0'
-	    ? xasprintf(
-	          "%s%s%s", cf->http_public_url, ctx->pl->path, HOOK_FORM_PATH)
-	    : NULL;
+	if (cf != NULL && cf->http_public_url != NULL &&
+	    (n_url = strlen(cf->http_public_url)) > 0) {
+		/* public_url (a trailing '/' dropped) + path + /form. */
+		if (cf->http_public_url[n_url - 1] == '/')
+			n_url--;
+		f.url = own[n++] = xasprintf("%.*s%s%s", (int)n_url,
+		    cf->http_public_url, ctx->pl->path, HOOK_FORM_PATH);
+	}
 	f.state = own[n++] =
 	    hook_form_state(ctx, ev->user_id, ev->channel_id, lang,
 	        (int64_t)time(NULL) +

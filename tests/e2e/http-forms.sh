@@ -32,7 +32,7 @@ content_dir = $TOP/content
 data_dir = $T/data
 [http]
 listen = 127.0.0.1:$PORT
-public_url = http://127.0.0.1:$PORT
+public_url = http://127.0.0.1:$PORT/
 [slack]
 path = /hooks/slack
 signing_secret = 8f742231b10e8888abcd99yyyzzz85a5
