@@ -13,7 +13,8 @@
 # - Discord: a response of type 9 with at most five inputs; the signed
 #   MODAL_SUBMIT is read in both component shapes, in the language of
 #   the interaction's locale; a bad signature is 401.
-# Nothing without consent is stored, and no answer reaches the log.
+# views.open goes out at once even while a direct message waits out a
+# 429.  Nothing without consent is stored, and no answer reaches the log.
 . "$TOP/tests/lib/common.sh"
 . "$TOP/tests/lib/fakeapi.sh"
 SL_BOT=xoxb-3333-4444-formsformsforms
@@ -261,6 +262,21 @@ row = db("SELECT d.name, d.contact, d.language, d.urgency, c.text FROM consult_d
          " JOIN consults c ON c.id = d.consult_id WHERE c.id IN (3, 4) ORDER BY c.id")
 check(row[0] == ("Luis", "chat", "es", "2026-12-10", DGOOD["description"]) and row[1][0] == "Luisa",
       "discord: stored with the locale's language", row)
+
+# ---- views.open is not queued behind a direct message being retried ----
+with open(os.path.join(T, "api-slack", "modes"), "w") as f:
+    f.write("429 30\nok\n")
+b = submission(dict(GOOD, name="Eva"))
+r = post("/hooks/slack", b, FORM, slack_headers(SS, b))
+check(r[0] == 200, "slack: a second form", r)
+wait_for("the DM's 429", lambda: [c for c in calls("slack", "/conversations.open")
+                                  if c["status"] == 429])
+b = urllib.parse.urlencode(dict(slash, trigger_id="99.88.77"))
+r = post("/hooks/slack", b, FORM, slack_headers(SS, b))
+vo = wait_for("views.open", lambda: calls("slack", "/views.open"), 2)
+check(json.loads(vo[1]["body"])["trigger_id"] == "99.88.77" and vo[1]["status"] == 200,
+      "slack: views.open sent while the DM waits out its Retry-After", vo[1])
+check(len(calls("slack", "/chat.postMessage")) == 1, "slack: the DM is still waiting")
 PY
 "$INTAKEBOT" -c "$T/bot.conf" --export-consults >"$T/export.jsonl" 2>>"$T/bot.log" ||
     fail "--export-consults"
