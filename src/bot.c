@@ -169,8 +169,11 @@ static char *
 bot_form_text(void *arg, const char *lang, const char *key)
 {
 	struct bot *b = arg;
+	char days[16];
 
-	return intake_text(b->intake, lang, key, NULL);
+	snprintf(days, sizeof(days), "%d", b->conf->consult_retention_days);
+	return intake_text(
+	    b->intake, lang, key, (const char *const[]){"days", days, NULL});
 }
 
 static int

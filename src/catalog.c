@@ -76,7 +76,7 @@ static const struct catalog_key {
     {"form.description_when", ""},
     {"form.description_when_hint", ""},
     {"form.consent", ""},
-    {"form.consent_hint", ""},
+    {"form.consent_hint", "days"},
     {"staff.details", "number name contact language availability urgency"},
     {"staff.reminder", "number line"},
 };

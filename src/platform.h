@@ -252,6 +252,8 @@ bool platform_json_true(struct json_object *o, const char *key);
  * U+2028 and U+2029 are written as escapes.
  */
 char *platform_json_take(struct json_object *o);
+/* A JSON string of s cut to at most max bytes, at a code point. */
+struct json_object *platform_json_string_max(const char *s, size_t max);
 /* {"key": text} as a new string. */
 char *platform_json_text(const char *key, const char *text);
 /* The payload most incoming webhooks take: {"text": text}. */

@@ -236,21 +236,19 @@ discord_form_open(const struct hook_ctx *ctx, const struct hook_event *ev,
 		label = json_object_new_object();
 		json_object_object_add(
 		    label, "type", json_object_new_int(DISCORD_LABEL));
-		json_object_object_add(label, "label",
-		    json_object_new_string_len(
-		        f->label[i], (int)strnlen(f->label[i], 45)));
+		json_object_object_add(
+		    label, "label", platform_json_string_max(f->label[i], 45));
 		if (f->hint[i] != NULL)
 			json_object_object_add(label, "description",
-			    json_object_new_string_len(
-			        f->hint[i], (int)strnlen(f->hint[i], 100)));
+			    platform_json_string_max(f->hint[i], 100));
 		json_object_object_add(label, "component", in);
 		json_object_array_add(comps, label);
 	}
 	data = json_object_new_object();
 	json_object_object_add(
 	    data, "custom_id", json_object_new_string("intake"));
-	json_object_object_add(data, "title",
-	    json_object_new_string_len(f->title, (int)strnlen(f->title, 45)));
+	json_object_object_add(
+	    data, "title", platform_json_string_max(f->title, 45));
 	json_object_object_add(data, "components", comps);
 	o = json_object_new_object();
 	json_object_object_add(o, "type", json_object_new_int(DISCORD_MODAL));

@@ -328,3 +328,14 @@ platform_form_errors_json(
 	json_object_object_add(o, "errors", e);
 	return platform_json_take(o);
 }
+
+struct json_object *
+platform_json_string_max(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n > max)
+		for (n = max; n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80;)
+			n--;
+	return json_object_new_string_len(s, (int)n);
+}

@@ -413,12 +413,10 @@ mm_form_open(const struct hook_ctx *ctx, const struct hook_event *ev,
 		json_object_object_add(
 		    el, "name", json_object_new_string(f->name[i]));
 		json_object_object_add(el, "display_name",
-		    json_object_new_string_len(
-		        f->label[i], (int)strnlen(f->label[i], 24)));
+		    platform_json_string_max(f->label[i], 24));
 		if (f->hint[i] != NULL)
 			json_object_object_add(el, "help_text",
-			    json_object_new_string_len(
-			        f->hint[i], (int)strnlen(f->hint[i], 150)));
+			    platform_json_string_max(f->hint[i], 150));
 		if (i == PLATFORM_FORM_CONSENT) {
 			json_object_object_add(
 			    el, "type", json_object_new_string("bool"));
@@ -439,8 +437,8 @@ mm_form_open(const struct hook_ctx *ctx, const struct hook_event *ev,
 	dlg = json_object_new_object();
 	json_object_object_add(
 	    dlg, "callback_id", json_object_new_string("intake"));
-	json_object_object_add(dlg, "title",
-	    json_object_new_string_len(f->title, (int)strnlen(f->title, 24)));
+	json_object_object_add(
+	    dlg, "title", platform_json_string_max(f->title, 24));
 	json_object_object_add(
 	    dlg, "submit_label", json_object_new_string(f->submit));
 	json_object_object_add(dlg, "state", json_object_new_string(f->state));

@@ -295,15 +295,9 @@ static struct json_object *
 slack_plain(const char *text, size_t max)
 {
 	struct json_object *o = json_object_new_object();
-	size_t n = strlen(text);
 
-	/* Cut at a code point boundary. */
-	if (n > max)
-		for (n = max; n > 0 && ((unsigned char)text[n] & 0xc0) == 0x80;)
-			n--;
 	json_object_object_add(o, "type", json_object_new_string("plain_text"));
-	json_object_object_add(
-	    o, "text", json_object_new_string_len(text, (int)n));
+	json_object_object_add(o, "text", platform_json_string_max(text, max));
 	return o;
 }
 

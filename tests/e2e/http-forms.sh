@@ -220,6 +220,9 @@ cids = [c["component"]["custom_id"] for c in comps]
 check(len(comps) <= 5 and cids == ["name", "contact", "urgency", "description", "consent"],
       "discord: five inputs at most", cids)
 check(d["data"]["title"] == "Solicitud de consulta", "discord: asked in the locale's language", d)
+desc = comps[-1]["description"]
+check("90 días" in desc and len(desc.encode()) <= 100,
+      "discord: consent says how long answers are kept, within 100 bytes", desc)
 
 def submit(values, rows):
     doc = json.loads(fixture("discord-command.json"))
