@@ -497,6 +497,7 @@ hook_form_submitted(const struct hook_ctx *ctx, const struct platform *p,
 {
 	const char *value[PLATFORM_FORM_FIELDS] = {NULL};
 	char *err[PLATFORM_FORM_FIELDS] = {NULL}, lang[3] = "en";
+	char *clean[PLATFORM_FORM_FIELDS] = {NULL};
 	struct message m;
 	struct replies rs;
 	size_t i;
@@ -508,6 +509,11 @@ hook_form_submitted(const struct hook_ctx *ctx, const struct platform *p,
 	}
 	hook_event_lang(ev, lang);
 	p->form_values(ev, value);
+	/* Every answer through the sanitiser, as a message's text is. */
+	for (i = 0; i < PLATFORM_FORM_FIELDS; i++)
+		if (value[i] != NULL)
+			value[i] = clean[i] = text_sanitize(
+			    value[i], strlen(value[i]), MESSAGE_TEXT_MAX, 0);
 	hook_message(ctx, ev, &m);
 	replies_init(&rs);
 	nerr = ctx->forms->submit(ctx->forms->arg, &m, lang, value, err, &rs);
@@ -529,8 +535,10 @@ hook_form_submitted(const struct hook_ctx *ctx, const struct platform *p,
 	} else
 		p->render(ctx, ev, &rs, resp);
 	resp->nreplies = rs.count;
-	for (i = 0; i < PLATFORM_FORM_FIELDS; i++)
+	for (i = 0; i < PLATFORM_FORM_FIELDS; i++) {
 		free(err[i]);
+		free(clean[i]);
+	}
 	replies_reset(&rs);
 	hook_message_free(&m);
 }

@@ -224,11 +224,13 @@ desc = comps[-1]["description"]
 check("90 días" in desc and len(desc.encode()) <= 100,
       "discord: consent says how long answers are kept, within 100 bytes", desc)
 
+NEXT = [0]
 def submit(values, rows):
     doc = json.loads(fixture("discord-command.json"))
     doc["type"] = 5
     doc["locale"] = "es-ES"
-    doc["id"] = str(1180000000000000100 + len(values) + (10 if rows else 0) + int(time.time() * 1000) % 1000)
+    NEXT[0] += 1   # a new interaction id each time: a repeated one is replayed
+    doc["id"] = str(1180000000000000100 + NEXT[0])
     if rows:
         comps = [{"type": 1, "components": [{"type": 4, "custom_id": k, "value": v}]}
                  for k, v in values.items()]
@@ -254,13 +256,18 @@ b = json.dumps(submit(DGOOD, rows=True)).encode()
 expect_status(post("/hooks/discord", b, "application/json", discord_headers(PEM, b, forge=True)),
               401, "discord: forged MODAL_SUBMIT")
 check(nconsults() == 2, "discord: nothing stored from a forged form")
-_, r = discord(submit(DGOOD, rows=True))
+first = submit(DGOOD, rows=True)
+_, r = discord(first)
 d = expect_json(r, "discord: action-row shape")
 check(d["type"] == 4 and d["data"]["flags"] == 64 and "#3" in d["data"]["content"],
       "discord: the number, ephemeral", d)
-_, r = discord(submit(dict(DGOOD, name="Luisa"), rows=False))
+_, r = discord(submit(dict(DGOOD, name="Lu\x02isa\x03"), rows=False))
 d = expect_json(r, "discord: label shape")
-check("#4" in d["data"]["content"] and "Luisa" in d["data"]["content"], "discord: label shape read", d)
+check("#4" in d["data"]["content"] and "Luisa" in d["data"]["content"],
+      "discord: label shape read, control characters sanitised", d)
+_, r = discord(first)
+check("#3" in expect_json(r, "discord: a redelivery")["data"]["content"] and nconsults() == 4,
+      "discord: a redelivered MODAL_SUBMIT gets the same answer, stores nothing")
 row = db("SELECT d.name, d.contact, d.language, d.urgency, c.text FROM consult_details d"
          " JOIN consults c ON c.id = d.consult_id WHERE c.id IN (3, 4) ORDER BY c.id")
 check(row[0] == ("Luis", "chat", "es", "2026-12-10", DGOOD["description"]) and row[1][0] == "Luisa",
