@@ -490,8 +490,11 @@ hook_event_lang(const struct hook_event *ev, char lang[3])
 	}
 }
 
-/* A submitted form: checked and stored, or its errors answered. */
-static void
+/*
+ * A submitted form: checked and stored, or its errors answered.  Returns
+ * the number of refused fields, -1 when refused as a whole.
+ */
+static int
 hook_form_submitted(const struct hook_ctx *ctx, const struct platform *p,
     struct hook_event *ev, struct hook_response *resp)
 {
@@ -505,7 +508,7 @@ hook_form_submitted(const struct hook_ctx *ctx, const struct platform *p,
 
 	if (ctx->forms == NULL || p->form_values == NULL) {
 		hook_refuse(resp, 404, "no forms", false);
-		return;
+		return -1;
 	}
 	hook_event_lang(ev, lang);
 	p->form_values(ev, value);
@@ -541,6 +544,7 @@ hook_form_submitted(const struct hook_ctx *ctx, const struct platform *p,
 	}
 	replies_reset(&rs);
 	hook_message_free(&m);
+	return nerr;
 }
 
 int
@@ -593,7 +597,15 @@ hook_handle(const struct hook_ctx *ctx, const struct hook_request *req,
 		}
 	}
 	if (ev.form_submit) {
-		hook_form_submitted(ctx, p, &ev, resp);
+		/*
+		 * Only an accepted form is remembered: its id (a view, a
+		 * dialog's state, an interaction) is then spent, and a form
+		 * refused for its fields can be sent again corrected.
+		 */
+		if (hook_form_submitted(ctx, p, &ev, resp) != 0) {
+			free(key);
+			key = NULL;
+		}
 		goto done;
 	}
 	hook_dm_check(ctx, p, &ev);

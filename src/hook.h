@@ -150,8 +150,12 @@ struct hook_event {
 	bool dm_ok;
 	int kind;            /* platform-specific subtype */
 	const char *trigger; /* a command's trigger for a form, or NULL */
-	bool form_submit;    /* a submitted form (form_values reads it) */
-	const char *lang;    /* the form's language, when it says */
+	/*
+	 * A submitted form (form_values reads it); its id, once accepted,
+	 * is spent: the same id again gets the same answer.
+	 */
+	bool form_submit;
+	const char *lang; /* the form's language, when it says */
 	void *doc;
 	void (*doc_free)(void *);
 	char *owned[4]; /* strings the event owns (freed) */

@@ -223,6 +223,8 @@ mm_parse(const struct hook_ctx *ctx, const struct hook_request *req,
 			return 1;
 		}
 		ev->form_submit = true;
+		/* A state opens one request: replays get the same answer. */
+		ev->id = mm_get(d, "state", NULL);
 		ev->lang = d->lang;
 		ev->private_ok = true;
 		ev->is_private = ev->channel_id == NULL;

@@ -119,6 +119,8 @@ slack_parse_view(struct hook_form *f, const char *payload, size_t len,
 		return -1;
 	}
 	ev->user_name = platform_json_str(user, "username", NULL);
+	/* One view, one request: a replay gets the same answer. */
+	ev->id = platform_json_str(view, "id", NULL);
 	meta = platform_json_str(view, "private_metadata", NULL);
 	if (meta != NULL &&
 	    sscanf(meta, "%2s %64s", v->lang, v->channel) == 2) {

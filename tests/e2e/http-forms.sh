@@ -112,7 +112,7 @@ check(ids == ["name", "contact", "language", "availability", "urgency",
 check(view["callback_id"] == "intake" and len(view["title"]["text"]) <= 24,
       "slack: the modal", view)
 
-def submission(values, meta=None):
+def submission(values, meta=None, vid="V1"):
     st = {}
     for k, v in values.items():
         if k == "consent":
@@ -122,7 +122,7 @@ def submission(values, meta=None):
             st[k] = {k: {"type": "plain_text_input", "value": v}}
     p = {"type": "view_submission", "team": {"id": "T0001"},
          "user": {"id": "U2147483697", "username": "steve"},
-         "trigger_id": "1.2.3", "view": {"id": "V1", "callback_id": "intake",
+         "trigger_id": "1.2.3", "view": {"id": vid, "callback_id": "intake",
          "private_metadata": meta or view["private_metadata"],
          "state": {"values": st}}}
     return urllib.parse.urlencode({"payload": json.dumps(p)})
@@ -199,6 +199,8 @@ check(nconsults() == 1, "mattermost: nothing stored yet")
 d = expect_json(dialog(MGOOD), "mattermost: good dialog")
 check(d == {}, "mattermost: a good dialog closes", d)
 check(nconsults() == 2, "mattermost: stored")
+d = expect_json(dialog(dict(MGOOD, name="Replay")), "mattermost: the state again")
+check(d == {} and nconsults() == 2, "mattermost: a spent state stores nothing", d)
 row = db("SELECT d.contact, d.urgency, c.adapter FROM consult_details d JOIN consults c"
          " ON c.id = d.consult_id WHERE c.id = 2")
 check(row == [("+1 (512) 555-0100", "no", "mattermost")], "mattermost: every field", row)
@@ -276,7 +278,10 @@ check(row[0] == ("Luis", "chat", "es", "2026-12-10", DGOOD["description"]) and r
 # ---- views.open is not queued behind a direct message being retried ----
 with open(os.path.join(T, "api-slack", "modes"), "w") as f:
     f.write("429 30\nok\n")
-b = submission(dict(GOOD, name="Eva"))
+b = submission(GOOD)
+r = post("/hooks/slack", b, FORM, slack_headers(SS, b))
+check(r[0] == 200 and nconsults() == 4, "slack: the same view again stores nothing", r)
+b = submission(dict(GOOD, name="Eva"), vid="V2")
 r = post("/hooks/slack", b, FORM, slack_headers(SS, b))
 check(r[0] == 200, "slack: a second form", r)
 wait_for("the DM's 429", lambda: [c for c in calls("slack", "/conversations.open")
