@@ -61,6 +61,7 @@ struct bot {
 	struct store *store; /* data_dir/intakebot.db */
 	struct consult *consult;
 	struct intake *intake;                 /* guided intake dialogues */
+	struct hook_forms forms;               /* native forms, for http.c */
 	struct bot_sink *sinks[BOT_SINKS_MAX]; /* staff destinations */
 	size_t nsinks;
 	int64_t started_ms;
@@ -163,6 +164,37 @@ bot_on_dm(void *arg, const char *section, const char *user, const char *text)
 		return 0;
 	return notify_dm(b->notify, section, user, text,
 	    b->conf->consult_dead_after, bot_on_dm_done, NULL);
+}
+
+/* ---- Native forms, for hook.c ---- */
+
+static char *
+bot_form_text(void *arg, const char *lang, const char *key)
+{
+	struct bot *b = arg;
+	char days[16];
+
+	snprintf(days, sizeof(days), "%d", b->conf->consult_retention_days);
+	return intake_text(
+	    b->intake, lang, key, (const char *const[]){"days", days, NULL});
+}
+
+static int
+bot_form_submit(void *arg, const struct message *m, const char *lang,
+    const char *const *value, char **err, struct replies *out)
+{
+	struct bot *b = arg;
+
+	return intake_form_submit(b->intake, m, lang, value, err, out);
+}
+
+static void
+bot_form_call(void *arg, const char *section, struct platform_call *c)
+{
+	struct bot *b = arg;
+
+	if (b->notify == NULL || notify_call(b->notify, section, c) == -1)
+		log_warnx("[%s] the form could not be opened", section);
 }
 
 /*
@@ -445,8 +477,12 @@ bot_new(const struct bot_options *opt)
 	    (b->http = http_new(b->loop, b->conf, bot_on_http, b)) == NULL)
 		fatalx("[http] cannot start the HTTP listener on %s",
 		    b->conf->http_listen);
-	if (b->http != NULL)
+	if (b->http != NULL) {
 		http_set_dm(b->http, bot_on_dm, b);
+		b->forms = (struct hook_forms){
+		    bot_form_text, bot_form_submit, bot_form_call, b};
+		http_set_forms(b->http, &b->forms);
+	}
 	if (b->conf->irc_enabled)
 		b->irc = irc_new(b->loop, b->conf, bot_on_irc, b);
 	bot_sinks_update(b);

@@ -2,6 +2,8 @@
  * !consult TEXT: a consultation request, handed to consult.c, which
  * commits it before anything is promised to the requester.
  */
+#include <stdio.h>
+
 #include "catalog.h"
 #include "cmd.h"
 #include "consult.h"
@@ -22,6 +24,14 @@ cmd_consult_exec(struct cmd_ctx *x)
 	 * when its acknowledgement can reach the asker alone.
 	 */
 	if (x->env->intake != NULL && intake_guided(x->env->intake) &&
+	    x->msg->form) {
+		/* The adapter opens its native form. */
+		if (intake_cooling(x->env->intake, x->msg, x->lang, x->out))
+			return;
+		x->out->open_form = true;
+		snprintf(x->out->form_lang, sizeof(x->out->form_lang), "%s",
+		    x->lang);
+	} else if (x->env->intake != NULL && intake_guided(x->env->intake) &&
 	    !x->msg->no_private && !x->msg->private_one_way)
 		intake_start(x->env->intake, x->msg, x->lang, x->args, x->out);
 	else

@@ -101,6 +101,8 @@ static const struct conf_key conf_keys[] = {
     {"http", "listen", CONF_STR, S(http_listen), "127.0.0.1:8080", 3, 128, 0},
     {"http", "body_max", CONF_INT, S(http_body_max), "65536", 1024, 1048576, 0},
     {"http", "max_connections", CONF_INT, S(http_max_conns), "256", 4, 900, 0},
+    {"http", "public_url", CONF_STR, S(http_public_url), "", 0, 256,
+        CONF_F_URL},
 
     {"consult", "cooldown", CONF_INT, S(consult_cooldown), "300", 0, 86400, 0},
     {"consult", "max_length", CONF_INT, S(consult_max_length), "1000", 16, 4000,

@@ -82,6 +82,8 @@ struct conf {
 	/* [http] */
 	bool http_enabled;
 	char *http_listen;
+	/* How the platforms reach us ("https://bot.example"), "": unknown. */
+	char *http_public_url;
 	int http_body_max;
 	int http_max_conns;
 

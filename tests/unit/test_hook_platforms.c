@@ -63,7 +63,7 @@ run(const char *kind, const char *method, const char *ctype, const char *body,
 	pl.section = (char *)kind;
 	pl.kind = (char *)kind;
 	ctx = (struct hook_ctx){
-	    &pl, "intakebot", fake_handler, NULL, NULL, NULL, NULL, NULL};
+	    &pl, "intakebot", fake_handler, NULL, NULL, NULL, NULL, NULL, NULL};
 	memset(&req, 0, sizeof(req));
 	req.method = method;
 	req.content_type = ctype;
