@@ -18,10 +18,12 @@ cmd_consult_exec(struct cmd_ctx *x)
 		return;
 	}
 	/*
-	 * The guided intake is a private dialogue: where there is none (an
-	 * outgoing webhook, with or without a bot account for direct
-	 * messages), the one-line request, which consult_submit takes only
-	 * when its acknowledgement can reach the asker alone.
+	 * The guided intake is a native form where the platform has one, a
+	 * private dialogue on IRC and the console, and nothing elsewhere
+	 * (intake_start says how to ask privately: an outgoing webhook fires
+	 * on public posts, and nothing is stored without consent).  The
+	 * one-line request, which consult_submit takes only when its
+	 * acknowledgement can reach the asker alone, is for intake = oneline.
 	 */
 	if (x->env->intake != NULL && intake_guided(x->env->intake) &&
 	    x->msg->form) {
@@ -31,8 +33,7 @@ cmd_consult_exec(struct cmd_ctx *x)
 		x->out->open_form = true;
 		snprintf(x->out->form_lang, sizeof(x->out->form_lang), "%s",
 		    x->lang);
-	} else if (x->env->intake != NULL && intake_guided(x->env->intake) &&
-	    !x->msg->no_private && !x->msg->private_one_way)
+	} else if (x->env->intake != NULL && intake_guided(x->env->intake))
 		intake_start(x->env->intake, x->msg, x->lang, x->args, x->out);
 	else
 		consult_submit(

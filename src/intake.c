@@ -586,6 +586,14 @@ intake_start(struct intake *ik, const struct message *m, const char *lang,
 	/* Only IRC and the console have a private dialogue today. */
 	if (strcmp(m->adapter, "irc") != 0 &&
 	    strcmp(m->adapter, "console") != 0) {
+		/*
+		 * Where nothing can reach the asker alone the adapter holds
+		 * the private how-to back and says how to reach the bot; the
+		 * public line only says that nothing was saved.
+		 */
+		if (m->no_private)
+			intake_say(ik, out, REPLY_HERE, lang,
+			    "consult.private_only", NULL);
 		intake_say(ik, out, REPLY_PRIVATE, lang, "intake.no_private",
 		    (const char *const[]){"prefix", prefix, NULL});
 		return;
