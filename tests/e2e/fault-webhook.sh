@@ -1,8 +1,9 @@
 #!/bin/sh
 # Staff webhooks that fail slowly, during real intake: one accepts the
 # connection and never answers (then recovers), one never even reads
-# what it is sent, one's host name does not resolve (a name under
-# .invalid).  Each attempt ends at staff_timeout and is retried; the
+# what it is sent, one's host name does not resolve (a 64-byte label
+# under .invalid: the resolver refuses it before any query leaves the
+# machine).  Each attempt ends at staff_timeout and is retried; the
 # hung destination gets every acknowledged request, in order; the others
 # keep them pending without holding anything else up; the bot keeps
 # answering.
@@ -36,6 +37,8 @@ while [ ! -s "$T/mute.port" ]; do
 	i=$((i + 1)); [ $i -gt 100 ] && fail "mute peer did not start"; sleep 0.1
 done
 MUTE=$(cat "$T/mute.port")
+# A label over 63 bytes: getaddrinfo fails without sending a query.
+BADHOST="$(printf "a%.0s" $(seq 1 64)).invalid"
 cat >"$T/bot.conf" <<CONF
 [bot]
 content_dir = $TOP/content
@@ -54,7 +57,7 @@ staff_webhook_url = http://127.0.0.1:$MUTE/hooks/mute
 staff_timeout = 1
 staff_backoff_max = 1
 [webhook.dns]
-staff_webhook_url = http://staff-host.invalid/hooks/dns
+staff_webhook_url = http://$BADHOST/hooks/dns
 staff_timeout = 1
 staff_backoff_max = 1
 [consult]
