@@ -34,6 +34,7 @@
 #include "conf.h"
 #include "crypto.h"
 #include "hook.h"
+#include "platform.h"
 #include "message.h"
 #include "text.h"
 
@@ -101,6 +102,45 @@ handler(void *arg, const struct message *m, struct replies *out)
 	replies_addf(out, REPLY_HERE, "**%s**: [%s](https://example.org/%s)",
 	    m->sender, m->text, m->sender_id);
 }
+
+/* Native forms: every submitted answer reaches submit sanitised. */
+static char *
+form_text(void *arg, const char *lang, const char *key)
+{
+	(void)arg;
+	CHECK(lang != NULL && key != NULL);
+	return strdup(key);
+}
+
+static int
+form_submit(void *arg, const struct message *m, const char *lang,
+    const char *const *value, char **err, struct replies *out)
+{
+	size_t i;
+
+	(void)arg;
+	CHECK(m->sender_id != NULL && lang != NULL);
+	for (i = 0; i < PLATFORM_FORM_FIELDS; i++)
+		if (value[i] != NULL)
+			check_str(value[i], MESSAGE_TEXT_MAX);
+	/* A refused first field now and then, for the error answers. */
+	if (value[0] != NULL && value[0][0] == '!') {
+		err[0] = strdup("refused");
+		return 1;
+	}
+	replies_add(out, REPLY_PRIVATE, "#1", NULL);
+	return 0;
+}
+
+static void
+form_call(void *arg, const char *section, struct platform_call *c)
+{
+	(void)arg;
+	CHECK(section != NULL && c->url != NULL);
+}
+
+static const struct hook_forms forms = {
+    form_text, form_submit, form_call, NULL};
 
 static EVP_PKEY *discord_key;
 static char discord_pub[2 * 32 + 1];
@@ -342,8 +382,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	}
 	pl.section = pl.kind;
-	ctx = (struct hook_ctx){
-	    .pl = &pl, .nick = "intakebot", .handler = handler, .cache = cache};
+	/* Bit 5: forms on, and on Mattermost the unsigned form route. */
+	pl.bot_token = "fuzz-bot-token";
+	pl.api_url = "http://127.0.0.1:9";
+	req.form_route = (data[0] & 32) != 0 && mode <= 2;
+	ctx = (struct hook_ctx){.pl = &pl,
+	    .nick = "intakebot",
+	    .handler = handler,
+	    .cache = cache,
+	    .forms = (data[0] & 32) ? &forms : NULL};
 
 	CHECK(hook_handle(&ctx, &req, &r1) == 0);
 	check_response(&r1);

@@ -36,7 +36,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	copy = malloc(size > 0 ? size : 1);
 	memcpy(copy, data, size);
 	if (irc_line_parse(&l, copy, size) == 0) {
-		CHECK(size < sizeof(l.buf));
+		/* Tags are kept apart: what follows them fits in buf. */
+		size_t rest = size;
+		const char *sp;
+
+		if (size > 0 && copy[0] == '@') {
+			sp = memchr(copy, ' ', size);
+			CHECK(sp != NULL);
+			while (sp < copy + size && *sp == ' ')
+				sp++;
+			rest = size - (size_t)(sp - copy);
+			CHECK(strlen(l.tags) < sizeof(l.tagbuf) &&
+			    strchr(l.tags, ' ') == NULL);
+		} else
+			CHECK(l.tags[0] == '\0');
+		CHECK(rest < sizeof(l.buf));
 		CHECK(l.cmd != NULL && in_buf(&l, l.cmd) && l.cmd[0] != '\0');
 		for (s = l.cmd; *s != '\0'; s++)
 			CHECK(*s != ' ' && !islower((unsigned char)*s));
