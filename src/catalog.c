@@ -59,6 +59,9 @@ static const struct catalog_key {
     {"intake.no_private", "prefix"},
     {"staff.details", "number name contact language availability urgency"},
     {"staff.reminder", "number line"},
+    {"reply.delivered", "number who nick seconds"},
+    {"reply.given_up", "number who nick seconds"},
+    {"reply.history_given_up", "time"},
 };
 
 #define NKEYS (sizeof(catalog_keys) / sizeof(catalog_keys[0]))
@@ -299,6 +302,19 @@ catalog_load(const char *dir, struct diag *d, int *errors)
 	}
 	closedir(dp);
 	return c;
+}
+
+struct catalog *
+catalog_open(const char *dir)
+{
+	struct catalog *cat;
+	struct diag d;
+
+	diag_init(&d);
+	cat = catalog_load(dir, &d, NULL);
+	diag_log(&d);
+	diag_reset(&d);
+	return cat;
 }
 
 void

@@ -21,6 +21,8 @@ struct catalog;
  * its good lines usable, and a key found nowhere renders as its name.
  */
 struct catalog *catalog_load(const char *dir, struct diag *d, int *errors);
+/* As catalog_load, with the problems logged rather than returned. */
+struct catalog *catalog_open(const char *dir);
 void catalog_free(struct catalog *);
 
 /*

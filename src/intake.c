@@ -360,14 +360,7 @@ struct intake {
 static struct catalog *
 intake_catalog(const struct conf *cf)
 {
-	struct catalog *cat;
-	struct diag d;
-
-	diag_init(&d);
-	cat = catalog_load(cf->content_dir, &d, NULL);
-	diag_log(&d);
-	diag_reset(&d);
-	return cat;
+	return catalog_open(cf->content_dir);
 }
 
 /* "2026-12-12": the last court date that counts as urgent today. */
@@ -640,8 +633,8 @@ intake_fmt_cb(void *arg, int64_t id)
 
 /* Consent given: the request is stored, and the dialogue with it. */
 static void
-intake_submit(struct intake *ik, struct store_intake *in, int64_t now,
-    struct replies *out)
+intake_submit(struct intake *ik, struct store_intake *in, const char *account,
+    int64_t now, struct replies *out)
 {
 	const char *names[INTAKE_DESTS_MAX];
 	struct store_consult c;
@@ -664,6 +657,7 @@ intake_submit(struct intake *ik, struct store_intake *in, int64_t now,
 	c.channel = in->channel;
 	c.requester = in->requester;
 	c.requester_id = in->requester_id;
+	c.account = (char *)(uintptr_t)account;
 	c.text = in->field[INTAKE_DESCRIPTION];
 	c.lang = in->field[INTAKE_LANGUAGE];
 	memset(&dt, 0, sizeof(dt));
@@ -740,7 +734,7 @@ intake_feed(struct intake *ik, const struct message *m, struct replies *out)
 		    (const char *const[]){"prefix", prefix, NULL});
 		break;
 	case INTAKE_SUBMIT:
-		intake_submit(ik, &in, now, out);
+		intake_submit(ik, &in, m->account, now, out);
 		break;
 	}
 	store_intake_reset(&in);
