@@ -231,6 +231,7 @@ irc_h_join(struct irc *irc, const struct irc_line *l)
 	if (c == NULL || !c->joined)
 		return true;
 	irc_member(irc, c, nick, true);
+	irc_watch_changed(irc, nick);
 	/* extended-join: JOIN #chan account :realname */
 	if (l->nparams >= 2 && l->params[1][0] != '\0')
 		irc_user_set_account(irc, nick, l->params[1]);

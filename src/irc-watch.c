@@ -23,7 +23,7 @@
 #define IRC_WATCH_MAX 64
 #define IRC_WATCH_POLL_MS 5000     /* ISON, re-checks, idle drops */
 #define IRC_WATCH_IDLE_MS 120000   /* unasked this long: dropped */
-#define IRC_WATCH_RECHECK_MS 30000 /* online with the wrong account */
+#define IRC_WATCH_RECHECK_MS 15000 /* online with the wrong account */
 #define IRC_ISON_BYTES 400
 
 enum irc_watch_state { IRC_W_UNKNOWN, IRC_W_OFFLINE, IRC_W_ONLINE };
@@ -37,6 +37,7 @@ struct irc_watch {
 	bool got_330;      /* during it */
 	bool fresh;        /* checked since the last reply */
 	bool checked;      /* account below is from a WHOIS while online */
+	bool told;         /* the mismatch of this check was logged */
 	uint64_t ison_seq; /* the ISON that asked for it (0: none) */
 	char account[IRC_ACCOUNT_MAX]; /* "" none */
 	int64_t asked_at, checked_at;
@@ -208,7 +209,13 @@ irc_requester_ready(struct irc *irc, const char *nick, const char *account)
 		irc_pump(irc);
 		return false;
 	}
-	return irc_watch_match(irc, w, account);
+	if (irc_watch_match(irc, w, account))
+		return true;
+	if (!w->told)
+		log_info("a requester's nick is held by another account (or "
+		         "none); the reply waits");
+	w->told = true;
+	return false;
 }
 
 int
@@ -352,6 +359,7 @@ irc_watch_whois_end(struct irc *irc, const char *nick)
 	if (!w->got_330)
 		w->account[0] = '\0';
 	w->checked = w->fresh = true;
+	w->told = false;
 	w->checked_at = loop_now_ms();
 	log_debug("watched nick %s checked (%s)", w->fnick,
 	    w->account[0] != '\0' ? "logged in" : "no account");

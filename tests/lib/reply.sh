@@ -14,8 +14,11 @@
 #                         and waits for the bot's answer (or a line
 #                         matching RX); its log is $T/clerk.log
 #   reply_state ID        the states of request ID's replies, in order
+#   reply_reached PID N   client PID (alice's) got its reply and exited,
+#                         and staff have been told of N deliveries to alice
 RP_WAIT=${RP_WAIT:-12}
 RP_N=0
+RP_EXTRA=${RP_EXTRA:-}
 
 reply_bot() {
 	cat >"$T/bot.conf" <<CONF
@@ -34,7 +37,7 @@ $RP_EXTRA
 intake = oneline
 reply_wait = $RP_WAIT
 CONF
-	"$INTAKEBOT" -c "$T/bot.conf" >"$T/$1.log" 2>&1 &
+	"$INTAKEBOT" ${RP_VERBOSE:+-v} -c "$T/bot.conf" >"$T/$1.log" 2>&1 &
 	BOT=$!
 	track $BOT
 	wait_grep "joined #staff" "$T/$1.log" 15 || { cat "$T/$1.log"; fail "bot did not join #staff"; }
@@ -76,4 +79,11 @@ send PART #staff"
 reply_state() {
 	sqlite3 "$T/data/intakebot.db" \
 	    "select state from replies where consult_id = $1 order by id" | tr '\n' ' '
+}
+
+reply_reached() {
+	wait "$1" || { cat "$T"/alice*.log; fail "alice did not get the reply"; }
+	wait_grep "reached alice" "$T/watch.log" 15 || { cat "$T/watch.log"; fail "staff not told of the delivery"; }
+	[ "$(grep -c 'reached alice' "$T/watch.log")" = "$2" ] ||
+		{ cat "$T/watch.log"; fail "staff not told of delivery $2"; }
 }
