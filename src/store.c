@@ -161,9 +161,16 @@ static const char *store_sql[ST_COUNT] = {
     [ST_ROLLBACK] = "ROLLBACK",
     [ST_REPLY_ADD] = "INSERT INTO replies (consult_id, created, who, text) "
                      "VALUES (?,?,?,?)",
+    /* Each requester's oldest: replies waiting long for one requester
+     * do not hide the others' behind the limit. */
     [ST_REPLY_PENDING] = "SELECT " STORE_REPLY_COLS " FROM replies r "
                          "JOIN consults c ON c.id = r.consult_id "
-                         "WHERE r.state = 0 ORDER BY r.id LIMIT ?",
+                         "WHERE r.state = 0 AND r.id = (SELECT min(r2.id) "
+                         "FROM replies r2 JOIN consults c2 ON "
+                         "c2.id = r2.consult_id WHERE r2.state = 0 AND "
+                         "c2.adapter = c.adapter AND "
+                         "c2.requester_id = c.requester_id) "
+                         "ORDER BY r.id LIMIT ?",
     [ST_REPLY_LIST] = "SELECT " STORE_REPLY_COLS " FROM replies r "
                       "JOIN consults c ON c.id = r.consult_id "
                       "WHERE r.consult_id = ? ORDER BY r.id LIMIT ?",

@@ -132,7 +132,10 @@ struct store_reply {
 /* Adds a pending reply (committed on return); its id, or -1. */
 int64_t store_reply_add(struct store *, int64_t consult_id, const char *who,
     const char *text, int64_t now);
-/* The pending replies, oldest first, at most max (reset each). */
+/*
+ * The oldest pending reply of each requester (adapter and requester_id),
+ * oldest first, at most max (reset each).
+ */
 size_t store_reply_pending(struct store *, struct store_reply *, size_t max);
 /* The replies to a request, oldest first, at most max (reset each). */
 size_t store_reply_list(
