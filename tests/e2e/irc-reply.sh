@@ -4,7 +4,8 @@
 # an online requester by PRIVMSG; one to an offline requester waits,
 # survives a SIGKILL of the bot, and is delivered once they reconnect,
 # and staff are told; one whose requester never comes back is given up
-# after reply_wait and staff are told; !show lists it all.
+# after reply_wait and staff are told; !show lists it all.  That last
+# reply is written in a Mattermost staff channel (outgoing webhook).
 . "$TOP/tests/lib/common.sh"
 . "$TOP/tests/lib/ngircd.sh"
 . "$TOP/tests/lib/reply.sh"
@@ -12,6 +13,24 @@
 RP_PORT=$(free_port)
 ngircd_start "$T/ngircd" "$RP_PORT"
 RP_EXTRA=""
+HTTPPORT=$(free_port)
+RP_SECTIONS="[http]
+listen = 127.0.0.1:$HTTPPORT
+[mattermost]
+path = /hooks/mattermost
+token = s1ashtokens1ashtokens1asht
+staff_channel = staff"
+mm_staff() { # TEXT: a staff member in Mattermost's staff channel
+	PORT=$HTTPPORT PYTHONPATH="$TOP/tests/lib" python3 - "$1" <<'PY'
+import sys, urllib.parse
+from webhook import post, expect_json
+f = {"token": "s1ashtokens1ashtokens1asht", "channel_name": "staff",
+     "user_id": "staffid00000000000000000001", "user_name": "ana",
+     "text": sys.argv[1], "post_id": "st1", "trigger_word": "!"}
+print(expect_json(post("/hooks/mattermost", urllib.parse.urlencode(f),
+                       "application/x-www-form-urlencoded"), "mm")["text"])
+PY
+}
 reply_bot bot1
 reply_watcher
 
@@ -24,7 +43,7 @@ wait_grep "^:intakebot!.* NOTICE alice .*#1" "$T/alice1.log" 10 || fail "alice g
 reply_client bob bob1 "send PRIVMSG intakebot :!consult my case too
 wait NOTICE bob :.*#2"
 
-reply_staff "!reply 2 nobody will read this"
+mm_staff "!reply 2 nobody will read this" | grep -q "saved" || fail "!reply from Mattermost not saved"
 reply_staff "!reply 1 first answer"
 reply_reached $ALICE 1
 expect_grep "watching a requester's nick (ISON)" "$T/bot1.log"
@@ -45,10 +64,10 @@ pass "offline requester: the reply waits (across SIGKILL) and goes when they ret
 
 # bob never came back: given up after reply_wait, staff told.
 wait_grep "given up" "$T/watch.log" 30 || { cat "$T/watch.log"; fail "no given-up alert"; }
-expect_grep "reply from clerk to #2 was given up" "$T/watch.log"
+expect_grep "reply from ana.* to #2 was given up" "$T/watch.log"
 [ "$(reply_state 2)" = "2 " ] || fail "bob's reply not given up: $(reply_state 2)"
 reply_staff "!show 2" "replied by"
-expect_grep "replied by clerk .*, given up 20" "$T/clerk.log"
+expect_grep "replied by ana.*, given up 20" "$T/clerk.log"
 reply_staff "!show 1" "replied by"
 expect_grep "replied by clerk .*, delivered 20.*replied by clerk .*, delivered 20" "$T/clerk.log"
 pass "reply_wait expired: given up, staff told, !show lists it"

@@ -1,6 +1,7 @@
 # Staff replies to IRC requesters, against a real IRC server (POSIX sh,
 # sourced after common.sh).  The caller sets RP_PORT (the server's
-# plaintext port) and RP_EXTRA (more [irc] lines); then:
+# plaintext port), RP_EXTRA (more [irc] lines) and RP_SECTIONS (more
+# sections); then:
 #
 #   reply_bot NAME        writes $T/bot.conf (oneline intake, staff channel
 #                         #staff, reply_wait = $RP_WAIT) and starts the bot
@@ -19,6 +20,7 @@
 RP_WAIT=${RP_WAIT:-12}
 RP_N=0
 RP_EXTRA=${RP_EXTRA:-}
+RP_SECTIONS=${RP_SECTIONS:-}
 
 reply_bot() {
 	cat >"$T/bot.conf" <<CONF
@@ -36,6 +38,7 @@ $RP_EXTRA
 [consult]
 intake = oneline
 reply_wait = $RP_WAIT
+$RP_SECTIONS
 CONF
 	"$INTAKEBOT" ${RP_VERBOSE:+-v} -c "$T/bot.conf" >"$T/$1.log" 2>&1 &
 	BOT=$!
