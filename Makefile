@@ -57,16 +57,24 @@ FUZZ_SECONDS ?= 20
 
 MANPAGES = man/intakebot.8 man/intakebot.conf.5
 
-.PHONY: all deps run check check-suites check-clang unit fuzz bench \
-        install uninstall clean format format-check lint check-config \
-        content-report
+.PHONY: all deps build-deps-check run check check-suites check-clang unit fuzz \
+        fuzz-build check-fuzz bench install uninstall clean format format-check \
+        lint check-config content-report
 
 all: $(BIN)
 
 deps:
 	@scripts/deps.sh
 
-$(BUILD)/obj/%.o: src/%.c
+# Before the first compile: without pkg-config or the libraries, name the
+# missing Debian packages and say that `make deps` or `make run` installs
+# them, rather than stopping at a compiler error about a header.
+build-deps-check:
+	@$(PKG_CONFIG) --exists $(PKGS) 2>/dev/null || scripts/deps.sh --missing
+	@$(PKG_CONFIG) --exists $(PKGS) 2>/dev/null || \
+	    { echo "intakebot: pkg-config cannot find: $(PKGS)" >&2; exit 1; }
+
+$(BUILD)/obj/%.o: src/%.c | build-deps-check
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -101,6 +109,7 @@ check: deps
 	$(MAKE) check-suites
 	$(MAKE) SANITIZE=1 check-suites
 	$(MAKE) check-clang
+	$(MAKE) check-fuzz
 	$(MAKE) lint format-check check-config
 
 run: deps
@@ -114,17 +123,44 @@ check-config: $(BIN)
 content-report:
 	@scripts/content-report.sh
 
+# libFuzzer targets (fuzz/README.md): the sources built once with clang
+# and -fsanitize=fuzzer-no-link,address,undefined into $(FUZZ_BUILD), each
+# fuzz/fuzz_NAME.c linked against them.  `make fuzz` runs each target for
+# FUZZ_SECONDS; `make check-fuzz` (part of `make check`) runs them one
+# after the other for FUZZ_CHECK_SECONDS in all, split evenly, from the
+# committed seeds.  New inputs go to build/fuzz/corpus-NAME, crashes to
+# build/fuzz/crash-NAME-*; fuzz/corpus/ is only read.
+FUZZ_BUILD  = build/fuzz
+FUZZ_SAN    = -fsanitize=fuzzer-no-link,address,undefined \
+              -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_NAMES  = $(FUZZ_SRCS:fuzz/%.c=%)
+FUZZ_CHECK_SECONDS ?= 20
+FUZZ_RUN = run() { n=$$1; s=$$2; mkdir -p $(FUZZ_BUILD)/corpus-$$n && \
+	    $(FUZZ_BUILD)/fuzz/$$n -max_total_time=$$s -max_len=8192 \
+	        -artifact_prefix=$(FUZZ_BUILD)/crash-$$n- \
+	        -print_final_stats=1 -close_fd_mask=2 $(FUZZ_BUILD)/corpus-$$n fuzz/corpus/$$n \
+	        >$(FUZZ_BUILD)/$$n.log 2>&1 || \
+	    { tail -n 60 $(FUZZ_BUILD)/$$n.log; echo "FAIL $$n"; return 1; }; \
+	    echo "ok   $$n: $$(grep -E '^\#[0-9]+[[:space:]]+DONE' \
+	        $(FUZZ_BUILD)/$$n.log | tr -s ' \t' ' ')"; }
+
+$(BUILD)/fuzz/%: fuzz/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Isrc -fsanitize=fuzzer -o $@ $< $(LIB) \
+	    $(ALL_LDFLAGS) -fsanitize=fuzzer $(ALL_LIBS)
+
+fuzz-build:
+	$(MAKE) CC=clang BUILD=$(FUZZ_BUILD) OPTFLAGS='-O1 -g' \
+	    SAN='$(FUZZ_SAN)' $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz/%)
+
 fuzz: deps
-	@mkdir -p build/fuzz
-	for f in $(FUZZ_SRCS); do \
-	    n=$$(basename $$f .c); \
-	    clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	        -Isrc $(PKG_CFLAGS) -o build/fuzz/$$n $$f \
-	        $(filter-out src/main.c,$(SRCS)) $(PKG_LIBS) $(IRC_LIBS) || exit 1; \
-	    mkdir -p build/fuzz/corpus-$$n; \
-	    build/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
-	        build/fuzz/corpus-$$n fuzz/corpus/$$n || exit 1; \
-	done
+	$(MAKE) fuzz-build
+	@$(FUZZ_RUN); for n in $(FUZZ_NAMES); do \
+	    run $$n $(FUZZ_SECONDS) || exit 1; done
+
+check-fuzz: fuzz-build
+	@$(FUZZ_RUN); set -- $(FUZZ_NAMES); s=$$(($(FUZZ_CHECK_SECONDS) / $$#)); \
+	    [ $$s -ge 1 ] || s=1; for n; do run $$n $$s || exit 1; done
 
 bench: deps
 	$(MAKE) all
@@ -134,10 +170,10 @@ lint:
 	mandoc -Tlint -Wwarning $(MANPAGES)
 
 format:
-	clang-format -i src/*.c src/*.h src/platform/*.c tests/unit/*.c
+	clang-format -i src/*.c src/*.h src/platform/*.c tests/unit/*.c fuzz/*.c fuzz/*.h
 
 format-check:
-	clang-format --dry-run -Werror src/*.c src/*.h src/platform/*.c
+	clang-format --dry-run -Werror src/*.c src/*.h src/platform/*.c fuzz/*.c fuzz/*.h
 
 install: $(BIN)
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
@@ -165,4 +201,4 @@ uninstall:
 clean:
 	rm -rf build
 
--include $(OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/fuzz/%.d)

@@ -19,7 +19,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static char dir[64], path[128];
-	static const char *const reserved[] = { "help", "search", NULL };
+	static const char *const reserved[] = {"help", "search", NULL};
 	struct content *c;
 	struct diag d;
 	FILE *fp;

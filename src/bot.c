@@ -13,6 +13,7 @@
 
 #include "bot.h"
 #include "buf.h"
+#include "catalog.h"
 #include "conf.h"
 #include "console.h"
 #include "consult.h"
@@ -23,6 +24,7 @@
 #include "irc.h"
 #include "log.h"
 #include "loop.h"
+#include "metrics.h"
 #include "notify.h"
 #include "platform.h"
 #include "router.h"
@@ -48,6 +50,7 @@ struct bot {
 	struct loop *loop;
 	struct conf *conf;
 	struct content *content;
+	struct catalog *catalog; /* what the bot says: catalog_use() */
 	struct router *router;
 	struct console *console;
 	struct notify *notify; /* staff webhooks, NULL: none */
@@ -58,6 +61,7 @@ struct bot {
 	struct store *store; /* data_dir/intakebot.db */
 	struct consult *consult;
 	struct intake *intake;                 /* guided intake dialogues */
+	struct hook_forms forms;               /* native forms, for http.c */
 	struct bot_sink *sinks[BOT_SINKS_MAX]; /* staff destinations */
 	size_t nsinks;
 	int64_t started_ms;
@@ -160,6 +164,37 @@ bot_on_dm(void *arg, const char *section, const char *user, const char *text)
 		return 0;
 	return notify_dm(b->notify, section, user, text,
 	    b->conf->consult_dead_after, bot_on_dm_done, NULL);
+}
+
+/* ---- Native forms, for hook.c ---- */
+
+static char *
+bot_form_text(void *arg, const char *lang, const char *key)
+{
+	struct bot *b = arg;
+	char days[16];
+
+	snprintf(days, sizeof(days), "%d", b->conf->consult_retention_days);
+	return intake_text(
+	    b->intake, lang, key, (const char *const[]){"days", days, NULL});
+}
+
+static int
+bot_form_submit(void *arg, const struct message *m, const char *lang,
+    const char *const *value, char **err, struct replies *out)
+{
+	struct bot *b = arg;
+
+	return intake_form_submit(b->intake, m, lang, value, err, out);
+}
+
+static void
+bot_form_call(void *arg, const char *section, struct platform_call *c)
+{
+	struct bot *b = arg;
+
+	if (b->notify == NULL || notify_call(b->notify, section, c) == -1)
+		log_warnx("[%s] the form could not be opened", section);
 }
 
 /*
@@ -385,6 +420,43 @@ bot_load(
 	return 0;
 }
 
+/*
+ * What /healthz, /metrics and !status report beyond adapter states: a
+ * database that cannot be written fails the bot; IRC down too long, a
+ * dead-lettered request nobody has picked up, or a delivery waiting too
+ * long degrade it.
+ */
+static void
+bot_on_health(void *arg)
+{
+	struct bot *b = arg;
+	const char *why;
+	int64_t down, dead, oldest, age = 0;
+
+	if ((why = store_write_error(b->store)) != NULL)
+		metrics_health_problem(
+		    true, "database cannot be written: %s", why);
+	if (b->irc != NULL &&
+	    (down = irc_down_ms(b->irc) / 1000) >=
+	        b->conf->health_irc_down_after)
+		metrics_health_problem(
+		    false, "IRC disconnected for %lld s", (long long)down);
+	dead = store_outbox_dead_unclaimed(b->store);
+	metrics_set("intakebot_outbox_dead", NULL, dead);
+	if (dead > 0)
+		metrics_health_problem(false,
+		    "%lld dead-lettered deliveries of unclaimed requests",
+		    (long long)dead);
+	if ((oldest = store_outbox_oldest(b->store)) >= 0 &&
+	    (age = (int64_t)time(NULL) - oldest) < 0)
+		age = 0;
+	metrics_set("intakebot_outbox_oldest_age_seconds", NULL, age);
+	if (age >= b->conf->health_undelivered_after)
+		metrics_health_problem(false,
+		    "oldest undelivered request waiting for %lld s",
+		    (long long)age);
+}
+
 struct bot *
 bot_new(const struct bot_options *opt)
 {
@@ -402,12 +474,16 @@ bot_new(const struct bot_options *opt)
 		return NULL;
 	}
 	diag_reset(&d);
+	b->catalog = catalog_open(b->conf->content_dir);
+	catalog_use(b->catalog);
 	b->loop = loop_new();
 	b->started_ms = loop_now_ms();
 	if ((b->store = store_open(b->conf->data_dir)) == NULL) {
 		fprintf(stderr, "intakebot: cannot open the database in %s\n",
 		    b->conf->data_dir);
 		loop_free(b->loop);
+		catalog_use(NULL);
+		catalog_free(b->catalog);
 		content_free(b->content);
 		conf_free(b->conf);
 		free(b);
@@ -418,6 +494,11 @@ bot_new(const struct bot_options *opt)
 	    &(struct consult_replier){bot_reply_can, bot_reply_ready,
 	        bot_reply_waits, bot_reply_post, b});
 	b->intake = intake_new(b->loop, b->store, b->consult, b->conf);
+	metrics_help("intakebot_outbox_dead", "gauge",
+	    "dead-lettered deliveries of requests nobody has claimed");
+	metrics_help("intakebot_outbox_oldest_age_seconds", "gauge",
+	    "age of the oldest undelivered staff delivery");
+	metrics_health_refresh_set(bot_on_health, b);
 	env = (struct router_env){.conf = b->conf,
 	    .content = b->content,
 	    .consult = b->consult,
@@ -434,8 +515,12 @@ bot_new(const struct bot_options *opt)
 	    (b->http = http_new(b->loop, b->conf, bot_on_http, b)) == NULL)
 		fatalx("[http] cannot start the HTTP listener on %s",
 		    b->conf->http_listen);
-	if (b->http != NULL)
+	if (b->http != NULL) {
 		http_set_dm(b->http, bot_on_dm, b);
+		b->forms = (struct hook_forms){
+		    bot_form_text, bot_form_submit, bot_form_call, b};
+		http_set_forms(b->http, &b->forms);
+	}
 	if (b->conf->irc_enabled)
 		b->irc = irc_new(b->loop, b->conf, bot_on_irc, b);
 	bot_sinks_update(b);
@@ -460,6 +545,7 @@ bot_free(struct bot *b)
 {
 	if (b == NULL)
 		return;
+	metrics_health_refresh_set(NULL, NULL);
 	console_free(b->console);
 	irc_free(b->irc);
 	http_free(b->http);
@@ -471,6 +557,8 @@ bot_free(struct bot *b)
 	bot_sinks_free(b);
 	store_close(b->store);
 	router_free(b->router);
+	catalog_use(NULL);
+	catalog_free(b->catalog);
 	content_free(b->content);
 	conf_free(b->conf);
 	loop_free(b->loop);
@@ -497,6 +585,7 @@ bot_reload(struct bot *b, char *why, size_t whylen)
 	struct router_env env;
 	struct conf *c;
 	struct content *t;
+	struct catalog *cat;
 	struct diag d;
 
 	diag_init(&d);
@@ -511,6 +600,11 @@ bot_reload(struct bot *b, char *why, size_t whylen)
 		return -1;
 	}
 	diag_reset(&d);
+	/* Replies are copied out of the catalogue: the old one can go now. */
+	cat = catalog_open(c->content_dir);
+	catalog_use(cat);
+	catalog_free(b->catalog);
+	b->catalog = cat;
 	env = (struct router_env){.conf = c,
 	    .content = t,
 	    .consult = b->consult,
@@ -557,20 +651,35 @@ bot_reload(struct bot *b, char *why, size_t whylen)
 }
 
 void
-bot_status(struct bot *b, struct replies *out)
+bot_status(struct bot *b, const char *lang, struct replies *out)
 {
-	struct buf bf;
+	struct buf bf, routes;
 	int64_t up = (loop_now_ms() - b->started_ms) / 1000;
+	char uptime[48], topics[24];
+	char *s;
 	size_t i;
 
-	buf_init(&bf, 0);
-	buf_addf(&bf, "intakebot up %lldd %02lld:%02lld:%02lld; %zu topics",
+	snprintf(uptime, sizeof(uptime), "%lldd %02lld:%02lld:%02lld",
 	    (long long)(up / 86400), (long long)(up / 3600 % 24),
-	    (long long)(up / 60 % 60), (long long)(up % 60),
-	    content_count(b->content, "en"));
+	    (long long)(up / 60 % 60), (long long)(up % 60));
+	snprintf(
+	    topics, sizeof(topics), "%zu", content_count(b->content, "en"));
+	buf_init(&bf, 0);
+	s = catalog_say(
+	    lang, "admin.status", "uptime", uptime, "topics", topics, NULL);
+	buf_addstr(&bf, s);
+	free(s);
+	buf_init(&routes, 0);
 	for (i = 0; i < b->conf->nplatforms; i++)
-		buf_addf(&bf, "%s%s", i == 0 ? "; routes: " : ", ",
+		buf_addf(&routes, "%s%s", i == 0 ? "" : ", ",
 		    b->conf->platforms[i].section);
+	if (routes.len > 0) {
+		s = catalog_say(
+		    lang, "admin.routes", "routes", routes.data, NULL);
+		buf_addf(&bf, "; %s", s);
+		free(s);
+	}
+	buf_reset(&routes);
 	replies_add(out, REPLY_HERE, bf.data, NULL);
 	buf_reset(&bf);
 	if (b->irc != NULL) {
@@ -578,7 +687,7 @@ bot_status(struct bot *b, struct replies *out)
 		replies_add(out, REPLY_HERE, bf.data, NULL);
 		buf_reset(&bf);
 	}
-	consult_status(b->consult, out);
+	consult_status(b->consult, lang, out);
 }
 
 int

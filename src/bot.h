@@ -39,7 +39,7 @@ void bot_dispatch(struct bot *, const struct message *, struct replies *out);
 int bot_reload(struct bot *, char *why, size_t whylen);
 
 /* !status: connections, queues, pending requests, topics, uptime. */
-void bot_status(struct bot *, struct replies *out);
+void bot_status(struct bot *, const char *lang, struct replies *out);
 
 /*
  * Joins or parts an IRC channel for the admin who asked; 0, or -1 with

@@ -25,6 +25,7 @@
 #define CATALOG_LANG "en"
 #define CATALOG_LINE_MAX 198
 #define CATALOG_LANGS_MAX 16
+#define CATALOG_VARS_MAX 8 /* placeholders in one catalog_say */
 
 /* Every key the bot uses, with the placeholders its sentence may hold. */
 static const struct catalog_key {
@@ -57,11 +58,119 @@ static const struct catalog_key {
     {"intake.rate", ""},
     {"intake.store_failed", ""},
     {"intake.no_private", "prefix"},
+    {"form.title", ""},
+    {"form.submit", ""},
+    {"form.unavailable", ""},
+    {"form.need_consent", ""},
+    {"form.name", ""},
+    {"form.name_hint", ""},
+    {"form.contact", ""},
+    {"form.contact_hint", ""},
+    {"form.language", ""},
+    {"form.language_hint", ""},
+    {"form.availability", ""},
+    {"form.availability_hint", ""},
+    {"form.urgency", ""},
+    {"form.urgency_hint", ""},
+    {"form.description", ""},
+    {"form.description_hint", ""},
+    {"form.description_when", ""},
+    {"form.description_when_hint", ""},
+    {"form.consent", ""},
+    {"form.consent_hint", "days"},
     {"staff.details", "number name contact language availability urgency"},
     {"staff.reminder", "number line"},
     {"reply.delivered", "number who nick seconds"},
     {"reply.given_up", "number who nick seconds"},
     {"reply.history_given_up", "time"},
+    /* router.c */
+    {"router.did_you_mean", "suggestions"},
+    {"router.or", ""},
+    {"router.unknown", "prefix"},
+    {"router.for_admins", ""},
+    {"router.for_staff", ""},
+    {"router.usage", "prefix usage"},
+    /* cmd.c: each command's usage, without the prefix */
+    {"usage.help", ""},
+    {"usage.search", ""},
+    {"usage.consult", ""},
+    {"usage.pending", ""},
+    {"usage.show", ""},
+    {"usage.claim", ""},
+    {"usage.done", ""},
+    {"usage.reply", ""},
+    {"usage.reload", ""},
+    {"usage.join", ""},
+    {"usage.part", ""},
+    {"usage.status", ""},
+    /* cmd-help.c */
+    {"help.topics", "topics"},
+    {"help.howto", "prefix"},
+    {"help.howto_consult", "prefix"},
+    /* cmd-search.c */
+    {"search.none", "query prefix"},
+    {"search.best", "query hits"},
+    /* cmd-topic.c */
+    {"topic.more", "prefix command"},
+    /* cmd-staff.c and cmd-consult.c */
+    {"staffcmd.not_number", "arg"},
+    {"staffcmd.unavailable", ""},
+    /* cmd-admin.c and bot.c (admin status lines) */
+    {"admin.reloaded", ""},
+    {"admin.reload_failed", "why"},
+    {"admin.joining", "channel"},
+    {"admin.leaving", "channel"},
+    {"admin.cannot_join", "channel why"},
+    {"admin.cannot_part", "channel why"},
+    {"admin.status", "uptime topics"},
+    {"admin.routes", "routes"},
+    /* consult.c */
+    {"consult.private_only", ""},
+    {"consult.howto", "prefix"},
+    {"consult.too_long", "length max"},
+    {"consult.cooldown", "number seconds"},
+    {"consult.cooldown_one", "number seconds"},
+    {"consult.rate", ""},
+    {"consult.store_failed", ""},
+    {"consult.thanks", "name number"},
+    {"consult.alert_dead", "number destination why"},
+    {"consult.alert_alert_dead", "destination why"},
+    {"consult.alert_reply_dead", "number why"},
+    {"consult.none_open", ""},
+    {"consult.open", "list"},
+    {"consult.and_more", ""},
+    {"consult.state_new", ""},
+    {"consult.state_claimed", ""},
+    {"consult.state_done", ""},
+    {"consult.claimed_by", "nick"},
+    {"consult.no_such", "number"},
+    {"consult.already_claimed", "number nick"},
+    {"consult.already_closed", "number"},
+    {"consult.not_saved", ""},
+    {"consult.closed", "number nick"},
+    {"consult.claimed", "number nick"},
+    {"consult.cannot_reply", "number why"},
+    {"consult.reply_saved", "number nick"},
+    {"consult.history", "time"},
+    {"consult.forwarded", "destination time"},
+    {"consult.forwarded_failed", "destination"},
+    {"consult.forwarded_pending", "destination"},
+    {"consult.history_claimed", "nick time"},
+    {"consult.replied", "nick time"},
+    {"consult.reply_delivered", "time"},
+    {"consult.reply_failed", "why"},
+    {"consult.reply_waiting", ""},
+    {"consult.history_closed", "time"},
+    {"consult.status", "count"},
+    {"consult.down", ""},
+    {"consult.retrying", ""},
+    /* hook.c */
+    {"hook.no_private", ""},
+    {"hook.reach_slash", ""},
+    {"hook.reach_irc", "nick server"},
+    {"hook.reach_both", "nick server"},
+    {"hook.no_details", ""},
+    {"hook.dm_sent", ""},
 };
 
 #define NKEYS (sizeof(catalog_keys) / sizeof(catalog_keys[0]))
@@ -77,6 +186,9 @@ struct catalog {
 	struct catalog_lang langs[CATALOG_LANGS_MAX];
 	size_t nlangs;
 };
+
+/* The catalogue catalog_say speaks from (borrowed, set by bot.c). */
+static const struct catalog *catalog_current;
 
 struct catalog_parse {
 	struct catalog_lang *l;
@@ -307,14 +419,14 @@ catalog_load(const char *dir, struct diag *d, int *errors)
 struct catalog *
 catalog_open(const char *dir)
 {
-	struct catalog *cat;
+	struct catalog *c;
 	struct diag d;
 
 	diag_init(&d);
-	cat = catalog_load(dir, &d, NULL);
+	c = catalog_load(dir, &d, NULL);
 	diag_log(&d);
 	diag_reset(&d);
-	return cat;
+	return c;
 }
 
 void
@@ -338,6 +450,8 @@ catalog_text(const struct catalog *c, const char *lang, int k)
 {
 	size_t i;
 
+	if (c == NULL)
+		return catalog_keys[k].key;
 	for (i = 0; i < c->nlangs; i++)
 		if (lang != NULL && strcmp(c->langs[i].lang, lang) == 0 &&
 		    c->langs[i].text[k] != NULL)
@@ -379,4 +493,52 @@ catalog_render(const struct catalog *c, const char *lang, const char *key,
 		e++;
 	}
 	return buf_take(&b);
+}
+
+void
+catalog_use(const struct catalog *c)
+{
+	catalog_current = c;
+}
+
+/* catalog_say with its name, value pairs in ap. */
+static char *
+catalog_vsay(const char *lang, const char *key, va_list ap)
+{
+	const char *vars[2 * CATALOG_VARS_MAX + 1];
+	size_t n = 0;
+
+	while (n < 2 * CATALOG_VARS_MAX &&
+	    (vars[n] = va_arg(ap, const char *)) != NULL)
+		n++;
+	vars[n & ~(size_t)1] = NULL;
+	return catalog_render(catalog_current, lang, key, vars);
+}
+
+char *
+catalog_say(const char *lang, const char *key, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, key);
+	s = catalog_vsay(lang, key, ap);
+	va_end(ap);
+	return s;
+}
+
+struct reply *
+catalog_reply(struct replies *out, enum reply_to to, const char *lang,
+    const char *key, ...)
+{
+	struct reply *r;
+	va_list ap;
+	char *s;
+
+	va_start(ap, key);
+	s = catalog_vsay(lang, key, ap);
+	va_end(ap);
+	r = replies_add(out, to, s, NULL);
+	free(s);
+	return r;
 }

@@ -12,6 +12,7 @@
 #define CATALOG_H
 
 #include "diag.h"
+#include "message.h"
 
 struct catalog;
 
@@ -21,7 +22,7 @@ struct catalog;
  * its good lines usable, and a key found nowhere renders as its name.
  */
 struct catalog *catalog_load(const char *dir, struct diag *d, int *errors);
-/* As catalog_load, with the problems logged rather than returned. */
+/* catalog_load for the running bot: the problems are logged. */
 struct catalog *catalog_open(const char *dir);
 void catalog_free(struct catalog *);
 
@@ -33,5 +34,23 @@ void catalog_free(struct catalog *);
  */
 char *catalog_render(const struct catalog *, const char *lang, const char *key,
     const char *const *vars);
+
+/*
+ * The catalogue every module speaks from: bot.c sets it at start and on
+ * reload (borrowed; NULL until then, and each sentence is its key).
+ */
+void catalog_use(const struct catalog *);
+
+/*
+ * catalog_render with the catalogue in use; the arguments after key are
+ * name, value pairs (at most 8) ending with NULL.  The caller frees the
+ * result.
+ */
+char *catalog_say(const char *lang, const char *key, ...)
+    __attribute__((sentinel));
+
+/* Adds catalog_say's sentence to out, sent to to; returns the reply. */
+struct reply *catalog_reply(struct replies *out, enum reply_to to,
+    const char *lang, const char *key, ...) __attribute__((sentinel));
 
 #endif

@@ -7,7 +7,10 @@
 #include <stdio.h>
 
 #include "bot.h"
+#include "buf.h"
+#include "catalog.h"
 #include "cmd.h"
+#include "metrics.h"
 
 /* "alice (irc, account bob)" for the audit trail. */
 static void
@@ -31,15 +34,11 @@ cmd_reload_exec(struct cmd_ctx *x)
 	bot_audit(x->env->app, who, "reload", rc == 0 ? "ok" : why);
 	/* x->env now describes the new config; nothing else is used. */
 	if (rc == 0)
-		replies_add(x->out, REPLY_HERE,
-		    "Reloaded configuration and "
-		    "content.",
-		    NULL);
+		catalog_reply(
+		    x->out, REPLY_HERE, x->lang, "admin.reloaded", NULL);
 	else
-		replies_addf(x->out, REPLY_HERE,
-		    "Reload failed, still running "
-		    "the old configuration: %s",
-		    why);
+		catalog_reply(x->out, REPLY_HERE, x->lang,
+		    "admin.reload_failed", "why", why, NULL);
 }
 
 static void
@@ -54,11 +53,13 @@ cmd_admin_join(struct cmd_ctx *x, bool join)
 	    x->argv[0]);
 	bot_audit(x->env->app, who, action, rc == 0 ? "ok" : why);
 	if (rc == 0)
-		replies_addf(x->out, REPLY_HERE, "%s %s.",
-		    join ? "Joining" : "Leaving", x->argv[0]);
+		catalog_reply(x->out, REPLY_HERE, x->lang,
+		    join ? "admin.joining" : "admin.leaving", "channel",
+		    x->argv[0], NULL);
 	else
-		replies_addf(x->out, REPLY_HERE, "Cannot %s %s: %s",
-		    join ? "join" : "part", x->argv[0], why);
+		catalog_reply(x->out, REPLY_HERE, x->lang,
+		    join ? "admin.cannot_join" : "admin.cannot_part", "channel",
+		    x->argv[0], "why", why, NULL);
 }
 
 void
@@ -76,9 +77,17 @@ cmd_part_exec(struct cmd_ctx *x)
 void
 cmd_status_exec(struct cmd_ctx *x)
 {
+	struct buf b;
 	char who[160];
 
 	cmd_admin_who(x, who, sizeof(who));
 	bot_audit(x->env->app, who, "status", "ok");
-	bot_status(x->env->app, x->out);
+	bot_status(x->env->app, x->lang, x->out);
+	/* The same verdict as /healthz. */
+	buf_init(&b, 0);
+	buf_addstr(&b, "Health: ");
+	metrics_health_refresh();
+	metrics_render_health_text(&b);
+	replies_add(x->out, REPLY_HERE, b.data, NULL);
+	buf_reset(&b);
 }

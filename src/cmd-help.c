@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "catalog.h"
 #include "cmd.h"
 #include "conf.h"
 #include "content.h"
@@ -23,8 +24,7 @@ cmd_help_exec(struct cmd_ctx *x)
 
 	if (x->argc == 1) {
 		if ((e = cmd_find(x->argv[0])) != NULL) {
-			replies_addf(x->out, REPLY_HERE, "%s: %s%s",
-			    cmd_tr(x->lang, "Usage", "Uso"), p, e->usage);
+			cmd_usage(x, e, REPLY_HERE);
 			return;
 		}
 		if ((t = content_find(x->env->content, x->lang, x->argv[0])) !=
@@ -35,26 +35,13 @@ cmd_help_exec(struct cmd_ctx *x)
 	}
 	n = content_list(x->env->content, x->lang, topics, CMD_HELP_TOPICS_MAX);
 	buf_init(&b, 0);
-	buf_addstr(&b, cmd_tr(x->lang, "**Topics:** ", "**Temas:** "));
 	for (i = 0; i < n; i++)
 		buf_addf(
 		    &b, "%s%s%s", i > 0 ? ", " : "", p, topics[i]->command);
-	replies_add(x->out, REPLY_HERE, b.data, NULL);
+	catalog_reply(
+	    x->out, REPLY_HERE, x->lang, "help.topics", "topics", b.data, NULL);
 	buf_reset(&b);
-	buf_addf(&b,
-	    cmd_tr(x->lang,
-	        "Type %s<topic> for a short answer, %s<topic> more for details "
-	        "in private, %ssearch WORDS to search",
-	        "Escriba %s<tema> para una respuesta corta, %s<tema> más para "
-	        "más detalles en privado, %sbuscar PALABRAS para buscar"),
-	    p, p, p);
-	if (cmd_find("consult") != NULL)
-		buf_addf(&b,
-		    cmd_tr(x->lang,
-		        ", %sconsult TEXT to ask for a consultation",
-		        ", %sconsult TEXTO para pedir una consulta"),
-		    p);
-	buf_addstr(&b, ".");
-	replies_add(x->out, REPLY_HERE, b.data, NULL);
-	buf_reset(&b);
+	catalog_reply(x->out, REPLY_HERE, x->lang,
+	    cmd_find("consult") != NULL ? "help.howto_consult" : "help.howto",
+	    "prefix", p, NULL);
 }

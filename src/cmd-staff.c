@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog.h"
 #include "cmd.h"
 #include "consult.h"
 #include "intake.h"
@@ -23,10 +24,8 @@ cmd_staff_number(struct cmd_ctx *x)
 	errno = 0;
 	n = strtoll(s, &end, 10);
 	if (*s == '\0' || *end != '\0' || errno != 0 || n <= 0) {
-		replies_addf(x->out, REPLY_PRIVATE,
-		    cmd_tr(x->lang, "'%s' is not a request number.",
-		        "'%s' no es un número de solicitud."),
-		    x->argv[0]);
+		catalog_reply(x->out, REPLY_PRIVATE, x->lang,
+		    "staffcmd.not_number", "arg", x->argv[0], NULL);
 		return -1;
 	}
 	return n;
@@ -37,11 +36,8 @@ cmd_staff_ready(struct cmd_ctx *x)
 {
 	if (x->env->consult != NULL)
 		return true;
-	replies_add(x->out, REPLY_PRIVATE,
-	    cmd_tr(x->lang,
-	        "Consultation requests are not available right now.",
-	        "Las solicitudes de consulta no están disponibles ahora."),
-	    NULL);
+	catalog_reply(
+	    x->out, REPLY_PRIVATE, x->lang, "staffcmd.unavailable", NULL);
 	return false;
 }
 

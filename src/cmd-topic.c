@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "catalog.h"
 #include "cmd.h"
 #include "conf.h"
 #include "content.h"
@@ -28,16 +29,18 @@ cmd_topic_exec(struct cmd_ctx *x, const struct topic *t)
 {
 	const char *p = x->prefix;
 	struct reply *r;
+	char *more;
 
 	if (cmd_topic_wants_more(x->args) && t->body[0] != '\0') {
 		r = replies_addf(
 		    x->out, REPLY_PRIVATE, "**%s**\n%s", t->title, t->body);
 		r->is_long = true;
 	} else if (t->body[0] != '\0') {
-		r = replies_addf(x->out, REPLY_HERE, "**%s**: %s (%s: %s%s %s)",
-		    t->title, t->summary,
-		    cmd_tr(x->lang, "details", "detalles"), p, t->command,
-		    cmd_tr(x->lang, "more", "más"));
+		more = catalog_say(x->lang, "topic.more", "prefix", p,
+		    "command", t->command, NULL);
+		r = replies_addf(x->out, REPLY_HERE, "**%s**: %s (%s)",
+		    t->title, t->summary, more);
+		free(more);
 	} else {
 		r = replies_addf(
 		    x->out, REPLY_HERE, "**%s**: %s", t->title, t->summary);

@@ -33,7 +33,7 @@ struct cmd_ctx {
 struct cmd_entry {
 	const char *name;
 	const char *aliases[4]; /* NULL-terminated */
-	const char *usage;      /* "!search WORDS" without prefix */
+	const char *usage;      /* catalogue key: "search WORDS" */
 	size_t min_args, max_args;
 	int flags;
 	void (*exec)(struct cmd_ctx *);
@@ -41,12 +41,10 @@ struct cmd_entry {
 
 /* The command whose name or alias is word, or NULL. */
 const struct cmd_entry *cmd_find(const char *word);
+/* Replies with e's usage ("Usage: !search WORDS") in x's language. */
+void cmd_usage(struct cmd_ctx *x, const struct cmd_entry *e, enum reply_to to);
 /* All commands, terminated by an entry with a NULL name. */
 const struct cmd_entry *cmd_table(void);
-
-/* Picks the string for lang: Spanish where one is given, else English. */
-const char *cmd_tr(const char *lang, const char *en, const char *es)
-    __attribute__((format_arg(2), format_arg(3)));
 
 /* Answers a topic: summary here, or the body privately with "more". */
 void cmd_topic_exec(struct cmd_ctx *, const struct topic *);

@@ -55,6 +55,10 @@ static const struct conf_key conf_keys[] = {
         0},
     {"bot", "more_lines", CONF_INT, S(more_lines), "12", 1, 100, 0},
     {"bot", "content_max_age", CONF_INT, S(content_max_age), "180", 1, 3650, 0},
+    {"bot", "health_irc_down_after", CONF_INT, S(health_irc_down_after), "60",
+        1, 86400, 0},
+    {"bot", "health_undelivered_after", CONF_INT, S(health_undelivered_after),
+        "600", 1, 2592000, 0},
 
     {"irc", "server", CONF_STR, S(irc_server), "127.0.0.1", 1, 255,
         CONF_F_IDENT},
@@ -97,6 +101,8 @@ static const struct conf_key conf_keys[] = {
     {"http", "listen", CONF_STR, S(http_listen), "127.0.0.1:8080", 3, 128, 0},
     {"http", "body_max", CONF_INT, S(http_body_max), "65536", 1024, 1048576, 0},
     {"http", "max_connections", CONF_INT, S(http_max_conns), "256", 4, 900, 0},
+    {"http", "public_url", CONF_STR, S(http_public_url), "", 0, 256,
+        CONF_F_URL},
 
     {"consult", "cooldown", CONF_INT, S(consult_cooldown), "300", 0, 86400, 0},
     {"consult", "max_length", CONF_INT, S(consult_max_length), "1000", 16, 4000,

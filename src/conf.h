@@ -45,7 +45,9 @@ struct conf {
 	char *language;
 	char *channel_languages; /* "#ayuda=es, #help=en" */
 	int more_lines;
-	int content_max_age; /* days before --check warns about a topic */
+	int content_max_age;       /* days before --check warns about a topic */
+	int health_irc_down_after; /* s disconnected before "degraded" */
+	int health_undelivered_after; /* s the oldest delivery may wait */
 
 	/* [irc] */
 	bool irc_enabled;
@@ -80,6 +82,8 @@ struct conf {
 	/* [http] */
 	bool http_enabled;
 	char *http_listen;
+	/* How the platforms reach us ("https://bot.example"), "": unknown. */
+	char *http_public_url;
 	int http_body_max;
 	int http_max_conns;
 

@@ -73,27 +73,9 @@ struct consult {
 	uint64_t purge_timer;
 	struct consult_replier replier; /* post NULL: none */
 	struct consult_lane lanes[CONSULT_LANES];
-	struct catalog *cat; /* sentences of the reply relay */
 };
 
-static const char *consult_tr(const char *lang, const char *en, const char *es)
-    __attribute__((format_arg(2), format_arg(3)));
-
-static const char *
-consult_tr(const char *lang, const char *en, const char *es)
-{
-	return lang != NULL && strcmp(lang, "es") == 0 ? es : en;
-}
-
 static void consult_deliver(struct consult *);
-
-/* The staff language's sentence for key; the caller frees it. */
-static char *
-consult_say(const struct consult *co, const char *key, const char *const *vars)
-{
-	return catalog_render(co->cat,
-	    co->conf->language != NULL ? co->conf->language : "en", key, vars);
-}
 
 static long
 consult_on_tick(void *arg)
@@ -150,7 +132,6 @@ consult_new(struct loop *loop, struct store *store, const struct conf *conf)
 	co->loop = loop;
 	co->store = store;
 	co->conf = conf;
-	co->cat = catalog_open(conf->content_dir);
 	metrics_help("intakebot_consults_total", "counter",
 	    "Consultation requests accepted.");
 	metrics_help("intakebot_consults_refused_total", "counter",
@@ -187,7 +168,6 @@ consult_free(struct consult *co)
 		free(co->lanes[i].who);
 		free(co->lanes[i].nick);
 	}
-	catalog_free(co->cat);
 	free(co);
 }
 
@@ -195,8 +175,6 @@ void
 consult_set_conf(struct consult *co, const struct conf *conf)
 {
 	co->conf = conf;
-	catalog_free(co->cat);
-	co->cat = catalog_open(conf->content_dir);
 }
 
 void
@@ -305,7 +283,7 @@ consult_submit(struct consult *co, const struct message *m, const char *lang,
 	struct store_consult c;
 	struct consult_fmt f;
 	int64_t now = (int64_t)time(NULL), ago, last_id = 0, id;
-	char *text;
+	char *text, n1[24], n2[24];
 	size_t n;
 
 	text = text_sanitize(raw, strlen(raw), 0, 0);
@@ -324,44 +302,23 @@ consult_submit(struct consult *co, const struct message *m, const char *lang,
 		 */
 		metrics_inc("intakebot_consults_refused_total",
 		    "reason=\"no_private_path\"");
-		replies_addf(out, REPLY_HERE, "%s",
-		    consult_tr(lang,
-		        "For your privacy, consultation requests are taken "
-		        "only in private: nothing was saved.",
-		        "Por su privacidad, las solicitudes de consulta se "
-		        "reciben solo en privado: no se guardó nada."));
+		catalog_reply(
+		    out, REPLY_HERE, lang, "consult.private_only", NULL);
 		text[0] = '\0';
 	}
 	if (text[0] == '\0') {
-		replies_addf(out, REPLY_PRIVATE,
-		    consult_tr(lang,
-		        "To ask for a consultation, type %sconsult followed by "
-		        "a "
-		        "short description of what you need (no personal "
-		        "details "
-		        "in public channels). You get a reference number and "
-		        "staff will contact you.",
-		        "Para pedir una consulta, escriba %sconsult seguido de "
-		        "una "
-		        "breve descripción de lo que necesita (sin datos "
-		        "personales en canales públicos). Recibirá un número "
-		        "de "
-		        "referencia y el personal se pondrá en contacto."),
-		    m->invocation != NULL ? m->invocation : cf->prefix);
+		catalog_reply(out, REPLY_PRIVATE, lang, "consult.howto",
+		    "prefix",
+		    m->invocation != NULL ? m->invocation : cf->prefix, NULL);
 		goto out;
 	}
 	if (strlen(text) > (size_t)cf->consult_max_length) {
 		metrics_inc(
 		    "intakebot_consults_refused_total", "reason=\"too_long\"");
-		replies_addf(out, REPLY_PRIVATE,
-		    consult_tr(lang,
-		        "Your request is too long (%zu bytes; at most %d). "
-		        "Please "
-		        "shorten it.",
-		        "Su solicitud es demasiado larga (%zu bytes; como "
-		        "máximo "
-		        "%d). Por favor, acórtela."),
-		    strlen(text), cf->consult_max_length);
+		snprintf(n1, sizeof(n1), "%zu", strlen(text));
+		snprintf(n2, sizeof(n2), "%d", cf->consult_max_length);
+		catalog_reply(out, REPLY_PRIVATE, lang, "consult.too_long",
+		    "length", n1, "max", n2, NULL);
 		goto out;
 	}
 	ago = store_consult_last(co->store, m->sender_id, now, &last_id);
@@ -370,27 +327,18 @@ consult_submit(struct consult *co, const struct message *m, const char *lang,
 
 		metrics_inc(
 		    "intakebot_consults_refused_total", "reason=\"cooldown\"");
-		replies_addf(out, REPLY_PRIVATE,
-		    consult_tr(lang,
-		        "We already have your request #%lld. Please wait %ld "
-		        "more second%s before sending another one.",
-		        "Ya tenemos su solicitud #%lld. Espere %ld segundo%s "
-		        "más "
-		        "antes de enviar otra."),
-		    (long long)last_id, wait, wait == 1 ? "" : "s");
+		snprintf(n1, sizeof(n1), "%lld", (long long)last_id);
+		snprintf(n2, sizeof(n2), "%ld", wait);
+		catalog_reply(out, REPLY_PRIVATE, lang,
+		    wait == 1 ? "consult.cooldown_one" : "consult.cooldown",
+		    "number", n1, "seconds", n2, NULL);
 		goto out;
 	}
 	if (store_consult_count_since(co->store, now - 60) >=
 	    cf->consult_rate_per_min) {
 		metrics_inc(
 		    "intakebot_consults_refused_total", "reason=\"rate\"");
-		replies_addf(out, REPLY_PRIVATE, "%s",
-		    consult_tr(lang,
-		        "We are receiving many requests right now. Please try "
-		        "again in a minute.",
-		        "Estamos recibiendo muchas solicitudes. Inténtelo de "
-		        "nuevo "
-		        "en un minuto."));
+		catalog_reply(out, REPLY_PRIVATE, lang, "consult.rate", NULL);
 		goto out;
 	}
 	memset(&c, 0, sizeof(c));
@@ -409,34 +357,15 @@ consult_submit(struct consult *co, const struct message *m, const char *lang,
 		/* Nothing was promised: the requester can try again. */
 		metrics_inc(
 		    "intakebot_consults_refused_total", "reason=\"store\"");
-		replies_addf(out, REPLY_PRIVATE, "%s",
-		    consult_tr(lang,
-		        "Sorry, your request could not be saved. Please try "
-		        "again "
-		        "in a few minutes.",
-		        "Lo sentimos, no se pudo guardar su solicitud. "
-		        "Inténtelo "
-		        "de nuevo en unos minutos."));
+		catalog_reply(
+		    out, REPLY_PRIVATE, lang, "consult.store_failed", NULL);
 		goto out;
 	}
 	metrics_inc("intakebot_consults_total", NULL);
 	log_info("request #%lld accepted from %s", (long long)id, m->adapter);
-	replies_addf(out, REPLY_PRIVATE,
-	    consult_tr(lang,
-	        "Thank you, %s. Your request is **#%lld**. Staff will contact "
-	        "you "
-	        "to arrange a consultation (usually by Zoom). Please do not "
-	        "post "
-	        "personal details (A-number, address, phone) in public "
-	        "channels.",
-	        "Gracias, %s. Su solicitud es la **#%lld**. El personal se "
-	        "pondrá "
-	        "en contacto para organizar una consulta (normalmente por "
-	        "Zoom). "
-	        "No publique datos personales (número A, dirección, teléfono) "
-	        "en "
-	        "canales públicos."),
-	    m->sender, (long long)id);
+	snprintf(n1, sizeof(n1), "%lld", (long long)id);
+	catalog_reply(out, REPLY_PRIVATE, lang, "consult.thanks", "name",
+	    m->sender, "number", n1, NULL);
 	consult_kick(co);
 out:
 	free(text);
@@ -458,7 +387,7 @@ consult_dead_letter(
 {
 	struct consult *co = d->owner;
 	int64_t now = (int64_t)time(NULL);
-	char labels[160], *alert;
+	char labels[160], num[24], *alert;
 
 	if (why == NULL)
 		why = "unknown error";
@@ -468,14 +397,12 @@ consult_dead_letter(
 	snprintf(labels, sizeof(labels), "destination=\"%s\",result=\"dead\"",
 	    d->name);
 	metrics_inc("intakebot_deliveries_total", labels);
+	snprintf(num, sizeof(num), "%lld", (long long)o->consult_id);
 	alert = o->consult_id > 0
-	    ? xasprintf("[consult alert] request #%lld could not be "
-	                "delivered to %s (%s); see !show %lld",
-	          (long long)o->consult_id, d->name, why,
-	          (long long)o->consult_id)
-	    : xasprintf("[consult alert] an alert could not be delivered to "
-	                "%s (%s)",
-	          d->name, why);
+	    ? catalog_say(co->conf->language, "consult.alert_dead", "number",
+	          num, "destination", d->name, "why", why, NULL)
+	    : catalog_say(co->conf->language, "consult.alert_alert_dead",
+	          "destination", d->name, "why", why, NULL);
 	consult_alert_except(co, d, alert, now);
 	free(alert);
 }
@@ -605,45 +532,69 @@ consult_pending(struct consult *co)
 }
 
 void
-consult_status(struct consult *co, struct replies *out)
+consult_status(struct consult *co, const char *lang, struct replies *out)
 {
+	char num[24], *t;
 	struct buf b;
 	size_t i;
 
+	snprintf(num, sizeof(num), "%lld", (long long)consult_pending(co));
 	buf_init(&b, 0);
-	buf_addf(
-	    &b, "Deliveries pending: %lld", (long long)consult_pending(co));
+	t = catalog_say(lang, "consult.status", "count", num, NULL);
+	buf_addstr(&b, t);
+	free(t);
 	for (i = 0; i < co->ndests; i++) {
 		struct consult_dest *d = co->dests[i];
 
 		if (!d->active)
 			continue;
-		buf_addf(&b, "%s %s %lld%s", i == 0 ? ";" : ",", d->name,
-		    (long long)store_outbox_pending(co->store, d->name),
-		    d->sink.ready != NULL && !d->sink.ready(d->sink.ctx)
-		        ? " (down)"
-		        : d->retry_at > loop_now_ms() ? " (retrying)"
-		                                      : "");
+		buf_addf(&b, "%s %s %lld", i == 0 ? ";" : ",", d->name,
+		    (long long)store_outbox_pending(co->store, d->name));
+		t = d->sink.ready != NULL && !d->sink.ready(d->sink.ctx)
+		    ? catalog_say(lang, "consult.down", NULL)
+		    : d->retry_at > loop_now_ms()
+		    ? catalog_say(lang, "consult.retrying", NULL)
+		    : NULL;
+		if (t != NULL)
+			buf_addf(&b, " (%s)", t);
+		free(t);
 	}
 	replies_add(out, REPLY_HERE, b.data, NULL);
 	buf_reset(&b);
 }
 
+/* Adds the sentence key about request id, with one more name = value. */
+static void
+consult_say_id(struct replies *out, const char *lang, const char *key,
+    int64_t id, const char *name, const char *value)
+{
+	char num[24];
+
+	snprintf(num, sizeof(num), "%lld", (long long)id);
+	catalog_reply(
+	    out, REPLY_HERE, lang, key, "number", num, name, value, NULL);
+}
+
 static void
 consult_describe(struct buf *b, const struct store_consult *c, const char *lang)
 {
-	buf_addf(b, "#%lld %s, %s (", (long long)c->id,
-	    c->state == STORE_NEW ? consult_tr(lang, "new", "nueva")
-	        : c->state == STORE_CLAIMED
-	        ? consult_tr(lang, "claimed", "asignada")
-	        : consult_tr(lang, "done", "cerrada"),
-	    c->requester);
+	char *state;
+
+	state = catalog_say(lang,
+	    c->state == STORE_NEW           ? "consult.state_new"
+	        : c->state == STORE_CLAIMED ? "consult.state_claimed"
+	                                    : "consult.state_done",
+	    NULL);
+	buf_addf(b, "#%lld %s, %s (", (long long)c->id, state, c->requester);
+	free(state);
 	consult_format_source(b, c->adapter, c->channel, c->created);
 	buf_addstr(b, ")");
-	if (c->state == STORE_CLAIMED && c->claimed_by != NULL)
-		buf_addf(b,
-		    consult_tr(lang, ", claimed by %s", ", asignada a %s"),
-		    c->claimed_by);
+	if (c->state == STORE_CLAIMED && c->claimed_by != NULL) {
+		state = catalog_say(
+		    lang, "consult.claimed_by", "nick", c->claimed_by, NULL);
+		buf_addf(b, ", %s", state);
+		free(state);
+	}
 }
 
 void
@@ -651,7 +602,7 @@ consult_list_open(struct consult *co, const char *lang, struct replies *out)
 {
 	struct store_consult list[CONSULT_LIST_MAX + 1];
 	time_t t = time(NULL) + (time_t)co->conf->consult_urgent_days * 86400;
-	char cutoff[16];
+	char cutoff[16], *more;
 	struct tm tm;
 	struct buf b;
 	size_t n, i;
@@ -662,15 +613,10 @@ consult_list_open(struct consult *co, const char *lang, struct replies *out)
 	n = store_consult_open_urgent(
 	    co->store, cutoff, list, CONSULT_LIST_MAX + 1);
 	if (n == 0) {
-		replies_add(out, REPLY_HERE,
-		    consult_tr(lang, "No open requests.",
-		        "No hay solicitudes abiertas."),
-		    NULL);
+		catalog_reply(out, REPLY_HERE, lang, "consult.none_open", NULL);
 		return;
 	}
 	buf_init(&b, 0);
-	buf_addf(
-	    &b, consult_tr(lang, "Open requests: ", "Solicitudes abiertas: "));
 	for (i = 0; i < n && i < CONSULT_LIST_MAX; i++) {
 		if (i > 0)
 			buf_addstr(&b, "; ");
@@ -678,11 +624,15 @@ consult_list_open(struct consult *co, const char *lang, struct replies *out)
 			buf_addstr(&b, "URGENT ");
 		consult_describe(&b, &list[i], lang);
 	}
-	if (n > CONSULT_LIST_MAX)
-		buf_addf(&b, consult_tr(lang, "; and more", "; y otras"));
+	if (n > CONSULT_LIST_MAX) {
+		more = catalog_say(lang, "consult.and_more", NULL);
+		buf_addf(&b, "; %s", more);
+		free(more);
+	}
 	for (i = 0; i < n; i++)
 		store_consult_reset(&list[i]);
-	replies_add(out, REPLY_HERE, b.data, NULL);
+	catalog_reply(
+	    out, REPLY_HERE, lang, "consult.open", "list", b.data, NULL);
 	buf_reset(&b);
 }
 
@@ -694,11 +644,7 @@ consult_show(
 	struct buf b;
 
 	if (store_consult_get(co->store, id, &c) == -1) {
-		replies_addf(out, REPLY_HERE,
-		    consult_tr(lang, "There is no request #%lld.",
-		        "No existe la solicitud "
-		        "#%lld."),
-		    (long long)id);
+		consult_say_id(out, lang, "consult.no_such", id, NULL, NULL);
 		return;
 	}
 	buf_init(&b, 0);
@@ -719,27 +665,19 @@ consult_transition(struct consult *co, int64_t id, const char *who,
 	int rc;
 
 	if (store_consult_get(co->store, id, &c) == -1) {
-		replies_addf(out, REPLY_HERE,
-		    consult_tr(lang, "There is no request #%lld.",
-		        "No existe la solicitud "
-		        "#%lld."),
-		    (long long)id);
+		consult_say_id(out, lang, "consult.no_such", id, NULL, NULL);
 		return;
 	}
 	if (to == STORE_CLAIMED && c.state == STORE_CLAIMED &&
 	    c.claimed_by != NULL && strcmp(c.claimed_by, who) != 0) {
-		replies_addf(out, REPLY_HERE,
-		    consult_tr(lang, "#%lld is already claimed by %s.",
-		        "La #%lld ya está asignada a %s."),
-		    (long long)id, c.claimed_by);
+		consult_say_id(out, lang, "consult.already_claimed", id, "nick",
+		    c.claimed_by);
 		store_consult_reset(&c);
 		return;
 	}
 	if (to == STORE_CLAIMED && c.state == STORE_DONE) {
-		replies_addf(out, REPLY_HERE,
-		    consult_tr(lang, "#%lld is already closed.",
-		        "La #%lld ya está cerrada."),
-		    (long long)id);
+		consult_say_id(
+		    out, lang, "consult.already_closed", id, NULL, NULL);
 		store_consult_reset(&c);
 		return;
 	}
@@ -753,23 +691,15 @@ consult_transition(struct consult *co, int64_t id, const char *who,
 	        : rc == 1 ? "unchanged"
 	                  : "ok");
 	if (rc == -1) {
-		replies_addf(out, REPLY_HERE, "%s",
-		    consult_tr(lang, "Sorry, that could not be saved.",
-		        "Lo sentimos, no se pudo guardar."));
+		catalog_reply(out, REPLY_HERE, lang, "consult.not_saved", NULL);
 		return;
 	}
 	log_info("request #%lld %s", (long long)id,
 	    to == STORE_DONE ? "closed" : "claimed");
 	if (to == STORE_DONE)
-		replies_addf(out, REPLY_HERE,
-		    consult_tr(
-		        lang, "#%lld closed by %s.", "#%lld cerrada por %s."),
-		    (long long)id, who);
+		consult_say_id(out, lang, "consult.closed", id, "nick", who);
 	else
-		replies_addf(out, REPLY_HERE,
-		    consult_tr(
-		        lang, "#%lld claimed by %s.", "#%lld asignada a %s."),
-		    (long long)id, who);
+		consult_say_id(out, lang, "consult.claimed", id, "nick", who);
 }
 
 void
@@ -924,9 +854,8 @@ consult_reply_tell(struct consult *co, const char *key, int64_t consult_id,
 
 	snprintf(num, sizeof(num), "%lld", (long long)consult_id);
 	snprintf(wait, sizeof(wait), "%d", co->conf->consult_reply_wait);
-	text = consult_say(co, key,
-	    (const char *const[]){"number", num, "who", who, "nick", nick,
-	        "seconds", wait, NULL});
+	text = catalog_say(co->conf->language, key, "number", num, "who", who,
+	    "nick", nick, "seconds", wait, NULL);
 	consult_alert(co, text);
 	free(text);
 }
@@ -948,15 +877,15 @@ static void
 consult_reply_dead(
     struct consult *co, int64_t reply_id, int64_t consult_id, const char *why)
 {
-	char *alert;
+	char num[24], *alert;
 
 	store_reply_dead(co->store, reply_id, why, (int64_t)time(NULL));
 	log_warnx("reply %lld to request #%lld dead-lettered: %s",
 	    (long long)reply_id, (long long)consult_id, why);
 	metrics_inc("intakebot_replies_total", "result=\"dead\"");
-	alert = xasprintf("[consult alert] a reply to request #%lld could not "
-	                  "be delivered to the requester (%s); see !show %lld",
-	    (long long)consult_id, why, (long long)consult_id);
+	snprintf(num, sizeof(num), "%lld", (long long)consult_id);
+	alert = catalog_say(co->conf->language, "consult.alert_reply_dead",
+	    "number", num, "why", why, NULL);
 	consult_alert(co, alert);
 	free(alert);
 }
@@ -1112,18 +1041,13 @@ consult_reply(struct consult *co, int64_t id, const char *who, const char *text,
 	int64_t rid;
 
 	if (store_consult_get(co->store, id, &c) == -1) {
-		replies_addf(out, REPLY_HERE,
-		    consult_tr(lang, "There is no request #%lld.",
-		        "No existe la solicitud #%lld."),
-		    (long long)id);
+		consult_say_id(out, lang, "consult.no_such", id, NULL, NULL);
 		return;
 	}
 	if (co->replier.post == NULL ||
 	    !co->replier.can(co->replier.ctx, &c, &why)) {
-		replies_addf(out, REPLY_HERE,
-		    consult_tr(lang, "Cannot reply to #%lld: %s.",
-		        "No se puede responder a la #%lld: %s."),
-		    (long long)id, why);
+		consult_say_id(
+		    out, lang, "consult.cannot_reply", id, "why", why);
 		store_consult_reset(&c);
 		return;
 	}
@@ -1132,51 +1056,49 @@ consult_reply(struct consult *co, int64_t id, const char *who, const char *text,
 	store_audit(co->store, (int64_t)time(NULL), who, action,
 	    rid == -1 ? "error" : "queued");
 	if (rid == -1)
-		replies_addf(out, REPLY_HERE, "%s",
-		    consult_tr(lang, "Sorry, that could not be saved.",
-		        "Lo sentimos, no se pudo guardar."));
+		catalog_reply(out, REPLY_HERE, lang, "consult.not_saved", NULL);
 	else
-		replies_addf(out, REPLY_HERE,
-		    consult_tr(lang,
-		        "Reply to #%lld saved; it goes privately to %s (see "
-		        "!show %lld).",
-		        "Respuesta a la #%lld guardada; se enviará en privado "
-		        "a "
-		        "%s (vea !show %lld)."),
-		    (long long)id, c.requester, (long long)id);
+		consult_say_id(
+		    out, lang, "consult.reply_saved", id, "nick", c.requester);
 	store_consult_reset(&c);
 	consult_kick(co);
 }
 
-/* "; forwarded to NAME (delivered 2026-...)" for each delivery row. */
+/* Appends sep and the history sentence key, {time} being at (0: none). */
+static void
+consult_event(struct buf *b, const char *lang, const char *sep, const char *key,
+    int64_t at, const char *name, const char *value)
+{
+	struct buf when;
+	char *s;
+
+	buf_init(&when, 0);
+	if (at > 0)
+		consult_format_time(&when, at);
+	s = catalog_say(lang, key, "time", when.len > 0 ? when.data : "", name,
+	    value, NULL);
+	buf_addf(b, "%s%s", sep, s);
+	free(s);
+	buf_reset(&when);
+}
+
+struct consult_history_ctx {
+	struct buf *b;
+	const char *lang;
+};
+
+/* "; forwarded to NAME (2026-...)" for each delivery row. */
 static void
 consult_history_outbox(
     void *arg, const char *dest, int state, int64_t delivered_at)
 {
-	struct buf *b = arg;
+	struct consult_history_ctx *h = arg;
 
-	buf_addf(b, "; forwarded to %s (", dest);
-	if (state == 1)
-		consult_format_time(b, delivered_at);
-	else
-		buf_addstr(b, state == 2 ? "not delivered" : "pending");
-	buf_addstr(b, ")");
-}
-
-/* "given up TIME", in the staff language. */
-static void
-consult_history_given_up(struct consult *co, struct buf *b, int64_t at)
-{
-	struct buf t;
-	char *s;
-
-	buf_init(&t, 0);
-	consult_format_time(&t, at);
-	s = consult_say(co, "reply.history_given_up",
-	    (const char *const[]){"time", t.data != NULL ? t.data : "", NULL});
-	buf_addstr(b, s);
-	free(s);
-	buf_reset(&t);
+	consult_event(h->b, h->lang, "; ",
+	    state == 1       ? "consult.forwarded"
+	        : state == 2 ? "consult.forwarded_failed"
+	                     : "consult.forwarded_pending",
+	    delivered_at, "destination", dest);
 }
 
 /* The request's history, for !show. */
@@ -1184,39 +1106,38 @@ static void
 consult_history(struct consult *co, const struct store_consult *c,
     const char *lang, struct buf *b)
 {
+	struct consult_history_ctx h = {b, lang};
 	struct store_reply r[CONSULT_HISTORY_MAX];
 	size_t n, i;
 
-	(void)lang;
-	buf_addstr(b, "\nHistory: received ");
-	consult_format_time(b, c->created);
-	store_outbox_each(co->store, c->id, consult_history_outbox, b);
-	if (c->claimed_by != NULL && c->claimed_at > 0) {
-		buf_addf(b, "; claimed by %s ", c->claimed_by);
-		consult_format_time(b, c->claimed_at);
-	}
+	consult_event(b, lang, "\n", "consult.history", c->created, NULL, NULL);
+	store_outbox_each(co->store, c->id, consult_history_outbox, &h);
+	if (c->claimed_by != NULL && c->claimed_at > 0)
+		consult_event(b, lang, "; ", "consult.history_claimed",
+		    c->claimed_at, "nick", c->claimed_by);
 	n = store_reply_list(co->store, c->id, r, CONSULT_HISTORY_MAX);
 	for (i = 0; i < n; i++) {
-		buf_addf(b, "; replied by %s ", r[i].who);
-		consult_format_time(b, r[i].created);
-		if (r[i].state == STORE_REPLY_DELIVERED) {
-			buf_addstr(b, ", delivered ");
-			consult_format_time(b, r[i].delivered_at);
-		} else if (r[i].state == STORE_REPLY_DEAD &&
+		consult_event(b, lang, "; ", "consult.replied", r[i].created,
+		    "nick", r[i].who);
+		if (r[i].state == STORE_REPLY_DELIVERED)
+			consult_event(b, lang, ", ", "consult.reply_delivered",
+			    r[i].delivered_at, NULL, NULL);
+		else if (r[i].state == STORE_REPLY_DEAD &&
 		    r[i].last_error != NULL &&
-		    strcmp(r[i].last_error, "given up") == 0) {
-			buf_addstr(b, ", ");
-			consult_history_given_up(co, b, r[i].delivered_at);
-		} else if (r[i].state == STORE_REPLY_DEAD)
-			buf_addf(b, ", not delivered (%s)",
+		    strcmp(r[i].last_error, "given up") == 0)
+			consult_event(b, lang, ", ", "reply.history_given_up",
+			    r[i].delivered_at, NULL, NULL);
+		else if (r[i].state == STORE_REPLY_DEAD)
+			consult_event(b, lang, ", ", "consult.reply_failed", 0,
+			    "why",
 			    r[i].last_error != NULL ? r[i].last_error : "?");
 		else
-			buf_addstr(b, ", waiting");
+			consult_event(b, lang, ", ", "consult.reply_waiting", 0,
+			    NULL, NULL);
 		buf_addf(b, ": %s", r[i].text);
 		store_reply_reset(&r[i]);
 	}
-	if (c->done_at > 0) {
-		buf_addstr(b, "; closed ");
-		consult_format_time(b, c->done_at);
-	}
+	if (c->done_at > 0)
+		consult_event(b, lang, "; ", "consult.history_closed",
+		    c->done_at, NULL, NULL);
 }

@@ -111,7 +111,7 @@ void consult_reply(struct consult *, int64_t id, const char *who,
 /* Deliveries not yet made, over all destinations. */
 int64_t consult_pending(struct consult *);
 /* One line per destination: name, pending rows, state. */
-void consult_status(struct consult *, struct replies *out);
+void consult_status(struct consult *, const char *lang, struct replies *out);
 
 /* --export-consults: every request as one JSON object per line. */
 int consult_export(const struct conf *, FILE *);

@@ -16,9 +16,11 @@
 #include <time.h>
 
 #include "buf.h"
+#include "catalog.h"
 #include "conf.h"
 #include "crypto.h"
 #include "hook.h"
+#include "intake.h"
 #include "log.h"
 #include "platform.h"
 #include "text.h"
@@ -250,16 +252,14 @@ hook_invocation(const struct hook_event *ev)
 	return xasprintf("/%s ", c);
 }
 
-/* Builds the neutral message from ev and runs the handler. */
+/* The neutral message of ev; its strings are new (hook_message_free). */
 static void
-hook_dispatch(const struct hook_ctx *ctx, const struct hook_event *ev,
-    struct replies *out)
+hook_message(
+    const struct hook_ctx *ctx, const struct hook_event *ev, struct message *m)
 {
-	struct message m;
-	char *text, *team, *chan, *user, *uid, *inv;
+	const struct platform *p = hook_platform_find(ctx->pl->kind);
+	char *team, *chan, *user, *uid;
 
-	text = text_sanitize(ev->text != NULL ? ev->text : "",
-	    ev->text != NULL ? ev->text_len : 0, MESSAGE_TEXT_MAX, 0);
 	team = hook_clean(ev->team, HOOK_NAME_MAX);
 	chan = hook_clean(
 	    ev->channel_name != NULL ? ev->channel_name : ev->channel_id,
@@ -268,26 +268,284 @@ hook_dispatch(const struct hook_ctx *ctx, const struct hook_event *ev,
 	    ev->user_name != NULL ? ev->user_name : ev->user_id, HOOK_NAME_MAX);
 	uid = hook_clean(
 	    ev->user_id != NULL ? ev->user_id : ev->user_name, HOOK_NAME_MAX);
-	memset(&m, 0, sizeof(m));
-	m.adapter = ctx->pl->kind;
-	m.network = team;
-	m.channel = ev->is_private ? NULL : chan;
-	m.sender = user != NULL ? user : "unknown";
-	m.sender_id = uid != NULL ? uid : "unknown";
-	m.text = text;
-	m.is_private = ev->is_private;
-	m.is_staff = hook_is_staff_channel(ctx->pl, ev);
-	m.addressed = ev->slash;
-	m.no_private = !ev->private_ok && !ev->dm_ok;
-	m.private_one_way = !ev->private_ok && ev->dm_ok;
-	m.invocation = inv = hook_invocation(ev);
+	memset(m, 0, sizeof(*m));
+	m->adapter = ctx->pl->kind;
+	m->network = team;
+	m->channel = ev->is_private ? NULL : chan;
+	m->sender = user != NULL ? user : xstrdup("unknown");
+	m->sender_id = uid != NULL ? uid : xstrdup("unknown");
+	m->text = text_sanitize(ev->text != NULL ? ev->text : "",
+	    ev->text != NULL ? ev->text_len : 0, MESSAGE_TEXT_MAX, 0);
+	m->is_private = ev->is_private;
+	m->is_staff = hook_is_staff_channel(ctx->pl, ev);
+	m->addressed = ev->slash;
+	m->no_private = !ev->private_ok && !ev->dm_ok;
+	m->private_one_way = !ev->private_ok && ev->dm_ok;
+	m->invocation = hook_invocation(ev);
+	m->form = ctx->forms != NULL && p != NULL && p->form_open != NULL &&
+	    ev->trigger != NULL && ev->trigger[0] != '\0' &&
+	    p->form_open(ctx, ev, NULL, NULL, NULL) == 0;
+	if (ev->is_private)
+		free(chan);
+}
+
+static void
+hook_message_free(struct message *m)
+{
+	free((char *)m->network);
+	free((char *)m->channel);
+	free((char *)m->sender);
+	free((char *)m->sender_id);
+	free((char *)m->text);
+	free((char *)m->invocation);
+}
+
+/* Builds the neutral message from ev and runs the handler. */
+static void
+hook_dispatch(const struct hook_ctx *ctx, const struct hook_event *ev,
+    struct replies *out)
+{
+	struct message m;
+
+	hook_message(ctx, ev, &m);
 	ctx->handler(ctx->handler_arg, &m, out);
-	free(text);
-	free(team);
-	free(chan);
-	free(user);
-	free(uid);
-	free(inv);
+	hook_message_free(&m);
+}
+
+/* ---- Native forms ---- */
+
+#define HOOK_STATE_MAX 128
+
+/* The HMAC of a form's state, in hex (65 bytes). */
+static int
+hook_state_mac(const struct hook_ctx *ctx, const char *user,
+    const char *channel, const char *lang, const char *expiry, char *hex)
+{
+	static const char domain[] = "intakebot form state";
+	unsigned char mac[CRYPTO_SHA256_LEN];
+	const char *key = ctx->pl->token;
+	struct crypto_part parts[8];
+
+	if (key == NULL || key[0] == '\0')
+		return -1;
+	parts[0] = (struct crypto_part){domain, sizeof(domain)};
+	parts[1] = (struct crypto_part){user, strlen(user) + 1};
+	parts[2] = (struct crypto_part){channel, strlen(channel) + 1};
+	parts[3] = (struct crypto_part){lang, strlen(lang) + 1};
+	parts[4] = (struct crypto_part){expiry, strlen(expiry)};
+	if (crypto_hmac_sha256(key, strlen(key), parts, 5, mac) == -1)
+		return -1;
+	crypto_hex_encode(mac, sizeof(mac), hex);
+	return 0;
+}
+
+char *
+hook_form_state(const struct hook_ctx *ctx, const char *user,
+    const char *channel, const char *lang, int64_t expiry)
+{
+	char exp[24], hex[2 * CRYPTO_SHA256_LEN + 1];
+
+	snprintf(exp, sizeof(exp), "%lld", (long long)expiry);
+	if (strlen(lang) != 2 ||
+	    hook_state_mac(ctx, user != NULL ? user : "",
+	        channel != NULL ? channel : "", lang, exp, hex) == -1)
+		return NULL;
+	return xasprintf("%s.%s.%s", exp, lang, hex);
+}
+
+int
+hook_form_state_check(const struct hook_ctx *ctx, const char *state,
+    const char *user, const char *channel, int64_t now, char lang[3])
+{
+	char exp[24], want[2 * CRYPTO_SHA256_LEN + 1];
+	const char *dot, *hex;
+	size_t n;
+	int64_t t;
+
+	if (state == NULL || strlen(state) > HOOK_STATE_MAX ||
+	    (dot = strchr(state, '.')) == NULL ||
+	    (n = (size_t)(dot - state)) == 0 || n >= sizeof(exp))
+		return -1;
+	memcpy(exp, state, n);
+	exp[n] = '\0';
+	if ((t = hook_parse_seconds(exp)) < 0 || t < now ||
+	    strlen(dot + 1) != 3 + 2 * CRYPTO_SHA256_LEN || dot[3] != '.' ||
+	    !isalpha((unsigned char)dot[1]) || !isalpha((unsigned char)dot[2]))
+		return -1;
+	lang[0] = dot[1];
+	lang[1] = dot[2];
+	lang[2] = '\0';
+	hex = dot + 4;
+	if (hook_state_mac(ctx, user != NULL ? user : "",
+	        channel != NULL ? channel : "", lang, exp, want) == -1 ||
+	    !crypto_equal(want, hex, 2 * CRYPTO_SHA256_LEN))
+		return -1;
+	return 0;
+}
+
+/* The keys of each field's label and question, in the intake's order. */
+static const char *const hook_form_keys[PLATFORM_FORM_FIELDS][2] = {
+    {"form.name", "form.name_hint"},
+    {"form.contact", "form.contact_hint"},
+    {"form.language", "form.language_hint"},
+    {"form.availability", "form.availability_hint"},
+    {"form.urgency", "form.urgency_hint"},
+    {"form.description", "form.description_hint"},
+    {"form.consent", "form.consent_hint"},
+};
+
+/* The form's fields are the intake's, in its order. */
+_Static_assert(PLATFORM_FORM_FIELDS == INTAKE_NFIELDS &&
+        PLATFORM_FORM_CONSENT == INTAKE_CONSENT &&
+        PLATFORM_FORM_DESCRIPTION == INTAKE_DESCRIPTION,
+    "platform forms follow the intake's fields");
+
+static const char *const hook_form_when[2] = {
+    "form.description_when", "form.description_when_hint"};
+
+/*
+ * Opens the intake form for ev in lang: the platform's REST call, made at
+ * once, or its answer in resp.  0, or -1 when it cannot (resp untouched).
+ */
+static int
+hook_form_open(const struct hook_ctx *ctx, const struct platform *p,
+    const struct hook_event *ev, const char *lang, struct hook_response *resp)
+{
+	const struct hook_forms *fo = ctx->forms;
+	const struct conf *cf = ctx->conf;
+	struct platform_form f;
+	struct platform_call call;
+	const char *const *k;
+	char *own[2 * PLATFORM_FORM_FIELDS + 5];
+	size_t i, n = 0, n_url;
+	int rc = -1;
+
+	memset(&f, 0, sizeof(f));
+	memset(&call, 0, sizeof(call));
+	f.trigger = ev->trigger;
+	f.title = own[n++] = fo->text(fo->arg, lang, "form.title");
+	f.submit = own[n++] = fo->text(fo->arg, lang, "form.submit");
+	for (i = 0; i < PLATFORM_FORM_FIELDS; i++) {
+		f.name[i] = platform_form_names[i];
+		f.max[i] = i == INTAKE_DESCRIPTION && cf != NULL
+		    ? (size_t)cf->consult_max_length
+		    : i == INTAKE_NAME         ? INTAKE_NAME_MAX
+		    : i == INTAKE_AVAILABILITY ? INTAKE_AVAILABILITY_MAX
+		                               : INTAKE_CONTACT_MAX;
+		if (!(p->form_fields & (1u << i)))
+			continue;
+		k = hook_form_keys[i];
+		/* Without its own field, availability goes with it. */
+		if (i == PLATFORM_FORM_DESCRIPTION &&
+		    !(p->form_fields & (1u << INTAKE_AVAILABILITY)))
+			k = hook_form_when;
+		f.label[i] = own[n++] = fo->text(fo->arg, lang, k[0]);
+		f.hint[i] = own[n++] = fo->text(fo->arg, lang, k[1]);
+	}
+	f.meta = own[n++] = xasprintf("%s %s", lang,
+	    ev->channel_id != NULL && platform_id_ok(ev->channel_id)
+	        ? ev->channel_id
+	        : "-");
+	if (cf != NULL && cf->http_public_url != NULL &&
+	    (n_url = strlen(cf->http_public_url)) > 0) {
+		/* public_url (a trailing '/' dropped) + path + /form. */
+		if (cf->http_public_url[n_url - 1] == '/')
+			n_url--;
+		f.url = own[n++] = xasprintf("%.*s%s%s", (int)n_url,
+		    cf->http_public_url, ctx->pl->path, HOOK_FORM_PATH);
+	}
+	f.state = own[n++] =
+	    hook_form_state(ctx, ev->user_id, ev->channel_id, lang,
+	        (int64_t)time(NULL) +
+	            (cf != NULL ? cf->consult_intake_timeout : 1800));
+	if (p->form_open(ctx, ev, &f, &call, resp) == 0) {
+		rc = 0;
+		if (call.url != NULL) {
+			fo->call(fo->arg, ctx->pl->section, &call);
+			hook_respond(resp,
+			    p->form_done != NULL ? xstrdup(p->form_done)
+			                         : NULL);
+		}
+	}
+	platform_call_free(&call);
+	for (i = 0; i < n; i++)
+		free(own[i]);
+	return rc;
+}
+
+/*
+ * The language the event names ("es-ES" from Discord's locale, "es" from
+ * a form's state) into lang, lower-cased; lang is left as it is when it
+ * names none.
+ */
+static void
+hook_event_lang(const struct hook_event *ev, char lang[3])
+{
+	if (ev->lang != NULL && strlen(ev->lang) >= 2 &&
+	    isalpha((unsigned char)ev->lang[0]) &&
+	    isalpha((unsigned char)ev->lang[1]) &&
+	    (ev->lang[2] == '\0' || ev->lang[2] == '-')) {
+		lang[0] = (char)tolower((unsigned char)ev->lang[0]);
+		lang[1] = (char)tolower((unsigned char)ev->lang[1]);
+		lang[2] = '\0';
+	}
+}
+
+/*
+ * A submitted form: checked and stored, or its errors answered.  Returns
+ * the number of refused fields, -1 when refused as a whole.
+ */
+static int
+hook_form_submitted(const struct hook_ctx *ctx, const struct platform *p,
+    struct hook_event *ev, struct hook_response *resp)
+{
+	const char *value[PLATFORM_FORM_FIELDS] = {NULL};
+	char *err[PLATFORM_FORM_FIELDS] = {NULL}, lang[3] = "en";
+	char *clean[PLATFORM_FORM_FIELDS] = {NULL};
+	struct message m;
+	struct replies rs;
+	size_t i;
+	int nerr;
+
+	if (ctx->forms == NULL || p->form_values == NULL) {
+		hook_refuse(resp, 404, "no forms", false);
+		return -1;
+	}
+	hook_event_lang(ev, lang);
+	p->form_values(ev, value);
+	/* Every answer through the sanitiser, as a message's text is. */
+	for (i = 0; i < PLATFORM_FORM_FIELDS; i++)
+		if (value[i] != NULL)
+			value[i] = clean[i] = text_sanitize(
+			    value[i], strlen(value[i]), MESSAGE_TEXT_MAX, 0);
+	hook_message(ctx, ev, &m);
+	replies_init(&rs);
+	nerr = ctx->forms->submit(ctx->forms->arg, &m, lang, value, err, &rs);
+	resp->status = 200;
+	if (nerr > 0 && p->form_errors != NULL) {
+		hook_respond(resp, p->form_errors(err));
+	} else if (nerr > 0) {
+		for (i = 0; i < PLATFORM_FORM_FIELDS; i++)
+			if (err[i] != NULL)
+				replies_add(&rs, REPLY_PRIVATE, err[i], NULL);
+		p->render(ctx, ev, &rs, resp);
+	} else if (p->form_errors != NULL) {
+		/* The answer closes the form; the number goes privately. */
+		ev->private_ok = false;
+		hook_dm_check(ctx, p, ev);
+		hook_withhold_private(ctx, ev, &rs);
+		hook_respond(
+		    resp, p->form_done != NULL ? xstrdup(p->form_done) : NULL);
+	} else
+		p->render(ctx, ev, &rs, resp);
+	resp->nreplies = rs.count;
+	for (i = 0; i < PLATFORM_FORM_FIELDS; i++) {
+		free(err[i]);
+		free(clean[i]);
+	}
+	replies_reset(&rs);
+	hook_message_free(&m);
+	return nerr;
 }
 
 int
@@ -298,6 +556,7 @@ hook_handle(const struct hook_ctx *ctx, const struct hook_request *req,
 	struct hook_cache_entry *ce;
 	struct hook_event ev;
 	struct replies rs;
+	const char *lang;
 	char *key = NULL;
 	int rc;
 
@@ -338,24 +597,51 @@ hook_handle(const struct hook_ctx *ctx, const struct hook_request *req,
 			return 0;
 		}
 	}
+	if (ev.form_submit) {
+		/*
+		 * Only an accepted form is remembered: its id (a view, a
+		 * dialog's state, an interaction) is then spent, and a form
+		 * refused for its fields can be sent again corrected.
+		 */
+		if (hook_form_submitted(ctx, p, &ev, resp) != 0) {
+			free(key);
+			key = NULL;
+		}
+		goto done;
+	}
 	hook_dm_check(ctx, p, &ev);
 	replies_init(&rs);
 	hook_dispatch(ctx, &ev, &rs);
-	hook_withhold_private(ctx, &ev, &rs);
 	resp->status = 200;
-	p->render(ctx, &ev, &rs, resp);
+	if (rs.form_lang[0] == '\0')
+		snprintf(rs.form_lang, sizeof(rs.form_lang), "en");
+	/* The person's own language, where the platform tells it. */
+	hook_event_lang(&ev, rs.form_lang);
+	lang = rs.form_lang;
+	if (!rs.open_form || hook_form_open(ctx, p, &ev, lang, resp) == -1) {
+		if (rs.open_form) {
+			char *t = ctx->forms->text(
+			    ctx->forms->arg, lang, "form.unavailable");
+
+			replies_add(&rs, REPLY_PRIVATE, t, NULL);
+			free(t);
+		}
+		hook_withhold_private(ctx, &ev, &rs);
+		p->render(ctx, &ev, &rs, resp);
+	}
+	replies_reset(&rs);
+done:
 	if (key != NULL)
 		hook_cache_put(ctx->cache, key, resp);
-	replies_reset(&rs);
 	hook_event_free(&ev);
 	return 0;
 }
 
 /* ---- Private answers without a private path ---- */
 
-/* True when the asker's channel speaks Spanish. */
-static bool
-hook_spanish(const struct hook_ctx *ctx, const struct hook_event *ev)
+/* The asker's language: their channel's, else the bot's. */
+static const char *
+hook_language(const struct hook_ctx *ctx, const struct hook_event *ev)
 {
 	const struct conf *cf = ctx->conf;
 	const char *lang = NULL, *chan;
@@ -365,7 +651,7 @@ hook_spanish(const struct hook_ctx *ctx, const struct hook_event *ev)
 		lang = conf_channel_language(cf, chan);
 	if (lang == NULL && cf != NULL)
 		lang = cf->language;
-	return lang != NULL && strcmp(lang, "es") == 0;
+	return lang;
 }
 
 /* The user a direct message to ev's sender is addressed to. */
@@ -393,41 +679,27 @@ hook_private_hint(const struct hook_ctx *ctx, const struct hook_event *ev)
 {
 	const struct conf *cf = ctx->conf;
 	const struct platform *p = hook_platform_find(ctx->pl->kind);
-	struct buf b;
-	bool es = hook_spanish(ctx, ev), slash, irc;
-	char *out;
+	const char *lang = hook_language(ctx, ev);
+	bool slash, irc;
+	char *no, *reach = NULL, *details, *out;
 
 	slash = p != NULL && p->slash_commands;
 	irc = cf != NULL && cf->irc_enabled && cf->irc_server != NULL &&
 	    cf->irc_server[0] != '\0';
-	buf_init(&b, 0);
-	buf_addstr(&b,
-	    es ? "Respondo a eso solo en privado, y desde aquí no puedo "
-	         "escribirle en privado: no publiqué nada privado."
-	       : "I answer that only in private, and I cannot write to you "
-	         "privately from here: nothing private was posted.");
+	no = catalog_say(lang, "hook.no_private", NULL);
 	if (slash || irc)
-		buf_addstr(&b,
-		    es ? " Para hablar conmigo en privado, use"
-		       : " To reach me privately, use");
-	if (slash)
-		buf_addstr(&b,
-		    es ? " mi comando de barra (/), cuya respuesta "
-		         "solo ve usted"
-		       : " my slash command (/), whose answer only "
-		         "you see");
-	if (irc)
-		buf_addf(&b,
-		    es ? "%s un mensaje privado en IRC: /msg %s en %s"
-		       : "%s a private message on IRC: /msg %s on %s",
-		    slash ? (es ? ", o" : ", or") : "", cf->nick,
-		    cf->irc_server);
-	if (slash || irc)
-		buf_addstr(&b, ".");
-	buf_addstr(&b,
-	    es ? " Por favor, no publique datos personales aquí."
-	       : " Please do not post personal details here.");
-	out = buf_take(&b);
+		reach = catalog_say(lang,
+		    slash && irc ? "hook.reach_both"
+		        : slash  ? "hook.reach_slash"
+		                 : "hook.reach_irc",
+		    "nick", irc ? cf->nick : "", "server",
+		    irc ? cf->irc_server : "", NULL);
+	details = catalog_say(lang, "hook.no_details", NULL);
+	out = xasprintf("%s%s%s %s", no, reach != NULL ? " " : "",
+	    reach != NULL ? reach : "", details);
+	free(no);
+	free(reach);
+	free(details);
 	return out;
 }
 
@@ -469,9 +741,8 @@ hook_withhold_private(
 	if (n == 0)
 		return 0;
 	if (rc == 0)
-		text = xstrdup(hook_spanish(ctx, ev)
-		        ? "Le envié la respuesta en un mensaje directo."
-		        : "I sent you the answer in a direct message.");
+		text =
+		    catalog_say(hook_language(ctx, ev), "hook.dm_sent", NULL);
 	else
 		text = hook_private_hint(ctx, ev);
 	replies_add(rs, REPLY_HERE, text, NULL);
@@ -564,6 +835,17 @@ hook_render_text(const struct replies *rs, enum reply_to which, bool all,
 		body.len = keep;
 		body.data[keep] = '\0';
 		buf_addstr(&body, ell);
+		/* A word cut short can end as a mention: "@here|tic". */
+		one = text_neutralize_mentions(body.data);
+		if (strlen(one) != body.len) {
+			while (keep > 0 && body.data[keep - 1] != '@' &&
+			    body.data[keep - 1] != '<')
+				keep--;
+			body.len = keep > 0 ? keep - 1 : 0;
+			body.data[body.len] = '\0';
+			buf_addstr(&body, ell);
+		}
+		free(one);
 	}
 	if (links.len > 0) {
 		if (body.len > 0)
@@ -797,12 +1079,13 @@ hook_html_to_text(const char *s, size_t len, bool strip_tags)
 	size_t i, n;
 	char *num_end;
 	char *out;
+	bool no_close = false, no_gt = false;
 
 	buf_init(&b, 0);
 	while (s < end) {
 		if (strip_tags && *s == '<') {
 			/* A mention is dropped whole, name included. */
-			if ((size_t)(end - s) >= 4 &&
+			if (!no_close && (size_t)(end - s) >= 4 &&
 			    strncasecmp(s, "<at>", 4) == 0) {
 				for (q = s + 4; q + 5 <= end &&
 				     strncasecmp(q, "</at>", 5) != 0;
@@ -812,11 +1095,15 @@ hook_html_to_text(const char *s, size_t len, bool strip_tags)
 					s = q + 5;
 					continue;
 				}
+				/* None further on: never look again. */
+				no_close = true;
 			}
-			if ((q = memchr(s, '>', (size_t)(end - s))) != NULL) {
+			if (!no_gt &&
+			    (q = memchr(s, '>', (size_t)(end - s))) != NULL) {
 				s = q + 1;
 				continue;
 			}
+			no_gt = true;
 		}
 		if (*s == '&') {
 			for (i = 0; i < sizeof(ents) / sizeof(ents[0]); i++) {
@@ -831,8 +1118,9 @@ hook_html_to_text(const char *s, size_t len, bool strip_tags)
 				continue;
 			}
 			if (end - s > 3 && s[1] == '#' &&
-			    memchr(s, ';', (size_t)(end - s)) != NULL &&
-			    (q = memchr(s, ';', (size_t)(end - s))) - s <= 10) {
+			    (q = memchr(s, ';',
+			         end - s > 11 ? 11 : (size_t)(end - s))) !=
+			        NULL) {
 				errno = 0;
 				if (s[2] == 'x' || s[2] == 'X')
 					cp = strtoul(s + 3, &num_end, 16);

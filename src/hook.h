@@ -36,7 +36,12 @@ struct hook_request {
 	const char *(*header)(void *arg, const char *name);
 	void *header_arg;
 	int64_t now; /* wall clock, Unix seconds */
+	/* Came to the route's path + HOOK_FORM_PATH (unsigned forms). */
+	bool form_route;
 };
+
+/* The path under a route where Mattermost posts a dialog. */
+#define HOOK_FORM_PATH "/form"
 
 /* What to answer.  body (may be NULL) is the caller's to free. */
 struct hook_response {
@@ -63,6 +68,25 @@ void hook_cache_free(struct hook_cache *);
 typedef int (*hook_dm_fn)(
     void *arg, const char *section, const char *user, const char *text);
 
+/*
+ * What native forms need from the rest of the bot (bot.c wires it): the
+ * catalogue, the intake's submit step and an immediate REST call.
+ */
+struct platform_call;
+struct hook_forms {
+	/* A sentence of the catalogue in lang, new. */
+	char *(*text)(void *arg, const char *lang, const char *key);
+	/*
+	 * Checks and stores one submitted form from m (intake_form_submit):
+	 * value[] and err[] by field in the intake's order.
+	 */
+	int (*submit)(void *arg, const struct message *m, const char *lang,
+	    const char *const *value, char **err, struct replies *out);
+	/* Makes call through section's bot account now, one attempt. */
+	void (*call)(void *arg, const char *section, struct platform_call *);
+	void *arg;
+};
+
 /* What hook_handle needs besides the request; all borrowed. */
 struct hook_ctx {
 	const struct conf_platform *pl;
@@ -73,6 +97,7 @@ struct hook_ctx {
 	const struct conf *conf;  /* may be NULL: English, no IRC hint */
 	hook_dm_fn dm;            /* may be NULL: no direct messages */
 	void *dm_arg;
+	const struct hook_forms *forms; /* may be NULL: no native forms */
 };
 
 /*
@@ -123,7 +148,14 @@ struct hook_event {
 	bool private_ok;
 	/* Else private replies go later as a direct message (set by hook.c). */
 	bool dm_ok;
-	int kind; /* platform-specific subtype */
+	int kind;            /* platform-specific subtype */
+	const char *trigger; /* a command's trigger for a form, or NULL */
+	/*
+	 * A submitted form (form_values reads it); its id, once accepted,
+	 * is spent: the same id again gets the same answer.
+	 */
+	bool form_submit;
+	const char *lang; /* the form's language, when it says */
 	void *doc;
 	void (*doc_free)(void *);
 	char *owned[4]; /* strings the event owns (freed) */
@@ -201,6 +233,20 @@ char *hook_html_to_text(const char *s, size_t len, bool strip_tags);
  * body (-1, resp refused: 400); render writes the replies (possibly none)
  * into resp as the platform's JSON.  See platform.h.
  */
+
+/*
+ * The signed state a form carries where the platform does not sign the
+ * submission: "EXPIRY.LANG.HEX" with HEX the HMAC-SHA256, keyed by the
+ * route's token, over user, channel, language and expiry.  New string.
+ */
+char *hook_form_state(const struct hook_ctx *, const char *user,
+    const char *channel, const char *lang, int64_t expiry);
+/*
+ * Checks state for user and channel at now; the language (borrowed from
+ * state, 2 letters) in *lang.  0, or -1 when forged or expired.
+ */
+int hook_form_state_check(const struct hook_ctx *, const char *state,
+    const char *user, const char *channel, int64_t now, char lang[3]);
 
 /* Sets resp to 200 with body (taken; NULL for an empty body). */
 void hook_respond(struct hook_response *, char *body);

@@ -48,7 +48,8 @@ struct http {
 	struct hook_cache *cache;
 	hook_dm_fn dm; /* direct messages, from http_set_dm */
 	void *dm_arg;
-	char *listen; /* as configured */
+	const struct hook_forms *forms; /* from http_set_forms */
+	char *listen;                   /* as configured */
 	int max_conns;
 	char addr[80]; /* as bound */
 	int64_t refusal_logged_ms;
@@ -64,6 +65,7 @@ struct http_req {
 	bool started;
 	bool too_large;
 	bool answered;
+	bool form; /* to the route's form path */
 };
 
 /* ---- Loop source ---- */
@@ -111,11 +113,17 @@ http_header(void *arg, const char *name)
 	return MHD_lookup_connection_value(arg, MHD_HEADER_KIND, name);
 }
 
+/*
+ * The route of url (or of section when url is NULL); *form is set when
+ * url is the route's path + HOOK_FORM_PATH, where unsigned form
+ * submissions (a Mattermost dialog) arrive.
+ */
 static const struct conf_platform *
-http_route_find(const struct http *h, const char *url, const char *section)
+http_route_find(
+    const struct http *h, const char *url, const char *section, bool *form)
 {
 	const struct conf_platform *p;
-	size_t i;
+	size_t i, n;
 
 	for (i = 0; i < h->conf->nplatforms; i++) {
 		p = &h->conf->platforms[i];
@@ -125,6 +133,13 @@ http_route_find(const struct http *h, const char *url, const char *section)
 		if (section != NULL ? strcmp(p->section, section) == 0
 		                    : strcmp(p->path, url) == 0)
 			return p;
+		n = strlen(p->path);
+		if (section == NULL && form != NULL &&
+		    strncmp(p->path, url, n) == 0 &&
+		    strcmp(url + n, HOOK_FORM_PATH) == 0) {
+			*form = true;
+			return p;
+		}
 	}
 	return NULL;
 }
@@ -224,11 +239,13 @@ http_serve_builtin(
 	struct buf b;
 
 	buf_init(&b, 0);
+	metrics_health_refresh();
 	if (strcmp(url, "/healthz") == 0) {
 		metrics_render_health(&b);
 		buf_addstr(&b, "\n");
-		return http_answer(rq, c, "healthz", 200, buf_take(&b),
-		    "application/json", NULL);
+		return http_answer(rq, c, "healthz",
+		    strcmp(metrics_health_status(), "failing") == 0 ? 503 : 200,
+		    buf_take(&b), "application/json", NULL);
 	}
 	di = MHD_get_daemon_info(
 	    rq->h->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
@@ -257,7 +274,7 @@ http_on_headers(struct http_req *rq, struct MHD_Connection *c, const char *url,
 			    "method not allowed", "GET, HEAD");
 		return http_serve_builtin(rq, c, url);
 	}
-	if ((p = http_route_find(h, url, NULL)) == NULL)
+	if ((p = http_route_find(h, url, NULL, &rq->form)) == NULL)
 		return http_error(rq, c, "unknown", 404, "not found", NULL);
 	rq->section = xstrdup(p->section);
 	if (strcmp(method, "POST") != 0 &&
@@ -291,7 +308,7 @@ http_on_request(
 	char labels[128];
 	enum MHD_Result rc;
 
-	if ((p = http_route_find(h, NULL, rq->section)) == NULL)
+	if ((p = http_route_find(h, NULL, rq->section, NULL)) == NULL)
 		return http_error(rq, c, "unknown", 404, "not found", NULL);
 	memset(&req, 0, sizeof(req));
 	req.method = method;
@@ -303,8 +320,9 @@ http_on_request(
 	req.header = http_header;
 	req.header_arg = c;
 	req.now = (int64_t)time(NULL);
+	req.form_route = rq->form;
 	ctx = (struct hook_ctx){p, h->conf->nick, h->handler, h->arg, h->cache,
-	    h->conf, h->dm, h->dm_arg};
+	    h->conf, h->dm, h->dm_arg, h->forms};
 	hook_handle(&ctx, &req, &resp);
 	snprintf(labels, sizeof(labels), "route=\"%s\"", p->section);
 	if (resp.verify_failed)
@@ -575,6 +593,12 @@ const char *
 http_address(const struct http *h)
 {
 	return h->addr;
+}
+
+void
+http_set_forms(struct http *h, const struct hook_forms *forms)
+{
+	h->forms = forms;
 }
 
 void

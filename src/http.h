@@ -24,6 +24,9 @@ struct http;
 struct http *http_new(
     struct loop *, const struct conf *, message_handler, void *arg);
 /* Private replies that need a direct message go to dm (see hook.h). */
+struct hook_forms;
+/* Native forms: what they need of the bot (borrowed; NULL: none). */
+void http_set_forms(struct http *, const struct hook_forms *);
 void http_set_dm(struct http *, hook_dm_fn dm, void *arg);
 /* Stops listening, drops open connections and frees everything. */
 void http_free(struct http *);

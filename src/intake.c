@@ -17,7 +17,6 @@
 #include "catalog.h"
 #include "conf.h"
 #include "consult.h"
-#include "diag.h"
 #include "intake.h"
 #include "log.h"
 #include "loop.h"
@@ -357,12 +356,6 @@ struct intake {
 	uint64_t timer;
 };
 
-static struct catalog *
-intake_catalog(const struct conf *cf)
-{
-	return catalog_open(cf->content_dir);
-}
-
 /* "2026-12-12": the last court date that counts as urgent today. */
 static void
 intake_cutoff(const struct conf *cf, int64_t now, char *out, size_t len)
@@ -450,7 +443,7 @@ intake_new(struct loop *loop, struct store *store, struct consult *co,
 	ik->store = store;
 	ik->consult = co;
 	ik->conf = cf;
-	ik->cat = intake_catalog(cf);
+	ik->cat = catalog_open(cf->content_dir);
 	ik->timer = loop_timer_add(loop, INTAKE_TICK, intake_on_tick, ik);
 	return ik;
 }
@@ -470,7 +463,7 @@ intake_set_conf(struct intake *ik, const struct conf *cf)
 {
 	ik->conf = cf;
 	catalog_free(ik->cat);
-	ik->cat = intake_catalog(cf);
+	ik->cat = catalog_open(cf->content_dir);
 }
 
 bool
@@ -545,19 +538,62 @@ intake_person(const struct message *m)
 	    m->sender_id != NULL ? m->sender_id : m->sender);
 }
 
+/* A new intake in for m's sender (person taken), asked in lang. */
+static void
+intake_init(struct store_intake *in, char *person, const struct message *m,
+    const char *lang, int64_t now)
+{
+	memset(in, 0, sizeof(*in));
+	in->person = person;
+	in->adapter = xstrdup(m->adapter);
+	in->channel = m->channel != NULL ? xstrdup(m->channel) : NULL;
+	in->requester = xstrdup(m->sender);
+	in->requester_id =
+	    xstrdup(m->sender_id != NULL ? m->sender_id : m->sender);
+	in->lang = xstrdup(lang);
+	in->field[INTAKE_LANGUAGE] = xstrdup(lang);
+	in->created = in->updated = now;
+}
+
+bool
+intake_cooling(struct intake *ik, const struct message *m, const char *lang,
+    struct replies *out)
+{
+	int64_t now = (int64_t)time(NULL), ago, last_id = 0;
+	char num[24], secs[24];
+
+	ago = store_consult_last(ik->store, m->sender_id, now, &last_id);
+	if (ago < 0 || ago >= ik->conf->consult_cooldown)
+		return false;
+	snprintf(num, sizeof(num), "%lld", (long long)last_id);
+	snprintf(secs, sizeof(secs), "%lld",
+	    (long long)(ik->conf->consult_cooldown - ago));
+	intake_say(ik, out, REPLY_PRIVATE, lang, "intake.cooldown",
+	    (const char *const[]){"number", num, "seconds", secs, NULL});
+	return true;
+}
+
 void
 intake_start(struct intake *ik, const struct message *m, const char *lang,
     const char *text, struct replies *out)
 {
 	const struct conf *cf = ik->conf;
 	const char *prefix = (const char *)cf->prefix;
-	int64_t now = (int64_t)time(NULL), ago, last_id = 0;
+	int64_t now = (int64_t)time(NULL);
 	struct store_intake in;
-	char *person, *desc, num[24], secs[24];
+	char *person, *desc, num[24];
 
 	/* Only IRC and the console have a private dialogue today. */
 	if (strcmp(m->adapter, "irc") != 0 &&
 	    strcmp(m->adapter, "console") != 0) {
+		/*
+		 * Where nothing can reach the asker alone the adapter holds
+		 * the private how-to back and says how to reach the bot; the
+		 * public line only says that nothing was saved.
+		 */
+		if (m->no_private)
+			intake_say(ik, out, REPLY_HERE, lang,
+			    "consult.private_only", NULL);
 		intake_say(ik, out, REPLY_PRIVATE, lang, "intake.no_private",
 		    (const char *const[]){"prefix", prefix, NULL});
 		return;
@@ -574,27 +610,11 @@ intake_start(struct intake *ik, const struct message *m, const char *lang,
 		}
 		store_intake_reset(&in);
 	}
-	ago = store_consult_last(ik->store, m->sender_id, now, &last_id);
-	if (ago >= 0 && ago < cf->consult_cooldown) {
-		snprintf(num, sizeof(num), "%lld", (long long)last_id);
-		snprintf(secs, sizeof(secs), "%lld",
-		    (long long)(cf->consult_cooldown - ago));
-		intake_say(ik, out, REPLY_PRIVATE, lang, "intake.cooldown",
-		    (const char *const[]){
-		        "number", num, "seconds", secs, NULL});
+	if (intake_cooling(ik, m, lang, out)) {
 		free(person);
 		return;
 	}
-	memset(&in, 0, sizeof(in));
-	in.person = person;
-	in.adapter = xstrdup(m->adapter);
-	in.channel = m->channel != NULL ? xstrdup(m->channel) : NULL;
-	in.requester = xstrdup(m->sender);
-	in.requester_id =
-	    xstrdup(m->sender_id != NULL ? m->sender_id : m->sender);
-	in.lang = xstrdup(lang);
-	in.field[INTAKE_LANGUAGE] = xstrdup(lang);
-	in.created = in.updated = now;
+	intake_init(&in, person, m, lang, now);
 	desc = text_trim(text != NULL ? text : "");
 	if (desc[0] != '\0' && strlen(desc) <= (size_t)cf->consult_max_length) {
 		in.field[INTAKE_DESCRIPTION] = desc;
@@ -741,6 +761,84 @@ intake_feed(struct intake *ik, const struct message *m, struct replies *out)
 	return true;
 }
 
+const char *
+intake_field_name(enum intake_field f)
+{
+	static const char *const names[INTAKE_NFIELDS] = {"name", "contact",
+	    "language", "availability", "urgency", "description", "consent"};
+
+	return f < INTAKE_NFIELDS ? names[f] : "";
+}
+
+char *
+intake_text(struct intake *ik, const char *lang, const char *key,
+    const char *const *vars)
+{
+	return catalog_render(ik->cat, lang, key, vars);
+}
+
+/* Checks the answer a to field f of in; a sentence (new) or NULL. */
+static char *
+intake_form_check(struct intake *ik, struct store_intake *in, const char *lang,
+    enum intake_field f, const char *value)
+{
+	char *a = text_trim(value), *fo = intake_fold(a), *e = NULL;
+	struct intake_turn t = {INTAKE_RETRY, NULL, strlen(a)};
+
+	in->step = (int)f;
+	if (f == INTAKE_CONSENT) {
+		if (!intake_is_word(fo, intake_yes_words))
+			e = catalog_render(
+			    ik->cat, lang, "form.need_consent", NULL);
+	} else if ((t.error = intake_check(in, a, fo,
+	                (size_t)ik->conf->consult_max_length)) != NULL) {
+		char len[24], max[16];
+
+		snprintf(len, sizeof(len), "%zu", t.length);
+		snprintf(max, sizeof(max), "%d",
+		    f == INTAKE_NAME ? INTAKE_NAME_MAX
+		        : f == INTAKE_AVAILABILITY
+		        ? INTAKE_AVAILABILITY_MAX
+		        : ik->conf->consult_max_length);
+		e = catalog_render(ik->cat, lang, t.error,
+		    (const char *const[]){"length", len, "max", max, NULL});
+	}
+	free(a);
+	free(fo);
+	return e;
+}
+
+int
+intake_form_submit(struct intake *ik, const struct message *m, const char *lang,
+    const char *const value[INTAKE_NFIELDS], char *err[INTAKE_NFIELDS],
+    struct replies *out)
+{
+	struct store_intake in;
+	int f, nerr = 0;
+
+	intake_init(&in, intake_person(m), m, lang, (int64_t)time(NULL));
+	/* A form without the question has it in the description. */
+	in.field[INTAKE_AVAILABILITY] = xstrdup("");
+	for (f = 0; f < INTAKE_NFIELDS; f++) {
+		err[f] = NULL;
+		if (value[f] == NULL && f != INTAKE_CONSENT)
+			continue;
+		err[f] = intake_form_check(ik, &in, lang, (enum intake_field)f,
+		    value[f] != NULL ? value[f] : "");
+		if (err[f] != NULL)
+			nerr++;
+	}
+	/* Errors are told in the language the form was shown in. */
+	free(in.lang);
+	in.lang = xstrdup(nerr > 0 ? lang : in.field[INTAKE_LANGUAGE]);
+	if (nerr == 0 && !intake_cooling(ik, m, in.lang, out)) {
+		log_info("intake form submitted on %s", m->adapter);
+		intake_submit(ik, &in, m->account, in.updated, out);
+	}
+	store_intake_reset(&in);
+	return nerr;
+}
+
 void
 intake_show(struct intake *ik, int64_t id, const char *who, struct replies *out)
 {
@@ -754,7 +852,10 @@ intake_show(struct intake *ik, int64_t id, const char *who, struct replies *out)
 	intake_say(ik, out, REPLY_HERE, intake_staff_lang(ik), "staff.details",
 	    (const char *const[]){"number", num, "name", dt.name, "contact",
 	        dt.contact, "language", dt.language, "availability",
-	        dt.availability, "urgency", dt.urgency, NULL});
+	        dt.availability != NULL && dt.availability[0] != '\0'
+	            ? dt.availability
+	            : "-",
+	        "urgency", dt.urgency, NULL});
 	snprintf(action, sizeof(action), "show contact #%lld", (long long)id);
 	store_audit(ik->store, (int64_t)time(NULL), who, action, "ok");
 	log_info(

@@ -92,6 +92,13 @@ void intake_set_conf(struct intake *, const struct conf *);
 /* True when !consult starts a guided intake (the config says so). */
 bool intake_guided(const struct intake *);
 
+/*
+ * True, with the reason in out (in lang), while m's sender must wait
+ * [consult] cooldown after their last request.
+ */
+bool intake_cooling(struct intake *, const struct message *m, const char *lang,
+    struct replies *out);
+
 /* !consult [TEXT] from m: starts (or shows again) the person's intake. */
 void intake_start(struct intake *, const struct message *m, const char *lang,
     const char *text, struct replies *out);
@@ -101,6 +108,30 @@ void intake_start(struct intake *, const struct message *m, const char *lang,
  * returned.  Otherwise false and out is untouched.
  */
 bool intake_feed(struct intake *, const struct message *m, struct replies *out);
+
+/*
+ * ---- Native forms (a Slack modal, a Mattermost dialog, a Discord
+ * modal): the whole intake in one submission. ----
+ */
+
+/* The name of field f in a form ("name", "contact", ...). */
+const char *intake_field_name(enum intake_field f);
+/* The sentence of catalogue key ("form.title") in lang, new. */
+char *intake_text(struct intake *, const char *lang, const char *key,
+    const char *const *vars);
+/*
+ * One submitted form from m: value[f] is the answer to field f, NULL for
+ * a field the form does not ask (the language is then lang).  Every
+ * answer is checked as in the dialogue; each refused one leaves its
+ * sentence, in lang, in err[f] (new, the caller frees) and nothing is
+ * stored.  Without yes to consent err[INTAKE_CONSENT] is set and nothing
+ * is stored.  Otherwise the request is stored as a dialogue's is and the
+ * private acknowledgement with its number goes to out.  Returns the
+ * number of refused fields.
+ */
+int intake_form_submit(struct intake *, const struct message *m,
+    const char *lang, const char *const value[INTAKE_NFIELDS],
+    char *err[INTAKE_NFIELDS], struct replies *out);
 
 /* !show N for staff: the request's intake fields, audited as seen by who. */
 void intake_show(

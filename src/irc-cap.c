@@ -301,6 +301,11 @@ irc_cap_on_line(struct irc_cap *c, const struct irc_line *l)
 	}
 	if (strcmp(l->cmd, "900") == 0 || strcmp(l->cmd, "908") == 0)
 		return true;
+	if (!c->authenticating &&
+	    (strcmp(l->cmd, "902") == 0 || strcmp(l->cmd, "903") == 0 ||
+	        strcmp(l->cmd, "904") == 0 || strcmp(l->cmd, "905") == 0 ||
+	        strcmp(l->cmd, "906") == 0 || strcmp(l->cmd, "907") == 0))
+		return true; /* an answer to nothing we asked: ignored */
 	if (strcmp(l->cmd, "903") == 0) {
 		c->sasl_ok = true;
 		c->authenticating = false;

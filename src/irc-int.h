@@ -127,6 +127,7 @@ struct irc {
 	uint64_t t_regain, t_join, t_identify, t_post, t_whois, t_watch;
 	int64_t backoff_ms;
 	int64_t ready_at;
+	int64_t down_since; /* when the link last stopped being ready */
 	int64_t ping_sent;
 	bool ping_out;
 	long lag_ms;

@@ -58,6 +58,8 @@ irc_line_parse(struct irc_line *l, const char *s, size_t len)
 	l->cmd = p;
 	for (end = p; *end != '\0' && *end != ' '; end++)
 		*end = (char)toupper((unsigned char)*end);
+	if (end == p)
+		return -1; /* a leading space: no command */
 	while (*end == ' ')
 		*end++ = '\0';
 	p = end;

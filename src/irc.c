@@ -53,6 +53,10 @@ static void irc_connect_start(struct irc *);
 static void
 irc_set_health(struct irc *irc)
 {
+	if (irc->state == IRC_ST_READY)
+		irc->down_since = 0;
+	else if (irc->down_since == 0)
+		irc->down_since = loop_now_ms();
 	metrics_health_set("irc", irc_state_names[irc->state]);
 	metrics_set(
 	    "intakebot_irc_connected", NULL, irc->state == IRC_ST_READY);
@@ -607,6 +611,7 @@ irc_new(struct loop *loop, const struct conf *cf, message_handler h, void *arg)
 	irc->handler = h;
 	irc->harg = arg;
 	irc->lag_ms = -1;
+	irc->down_since = loop_now_ms();
 	irc->out = irc_out_new(
 	    cf->irc_flood_rate, cf->irc_flood_burst, cf->irc_flood_bytes);
 	irc->backoff_ms = cf->irc_reconnect_min * 1000L;
@@ -767,6 +772,12 @@ irc_channel_set(
 	irc_join_pending(irc);
 	irc_pump(irc);
 	return 0;
+}
+
+int64_t
+irc_down_ms(const struct irc *irc)
+{
+	return irc->state == IRC_ST_READY ? 0 : loop_now_ms() - irc->down_since;
 }
 
 void

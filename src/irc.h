@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 #include "message.h"
@@ -79,6 +80,9 @@ int irc_post_private(struct irc *, const char *nick, const char *account,
  */
 int irc_channel_set(
     struct irc *, const char *channel, bool join, char *why, size_t whylen);
+
+/* Milliseconds since the link stopped being registered; 0 while it is. */
+int64_t irc_down_ms(const struct irc *);
 
 /* Appends a one-paragraph summary for !status: state, nick, lag, queue,
  * channels. */

@@ -15,6 +15,8 @@ replies_init(struct replies *rs)
 	rs->head = NULL;
 	rs->tail = &rs->head;
 	rs->count = 0;
+	rs->open_form = false;
+	rs->form_lang[0] = '\0';
 }
 
 /* Appends a reply that takes text (and link, may be NULL). */

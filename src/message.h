@@ -44,6 +44,8 @@ struct message {
 	 * after a slash command; NULL: the configured prefix ("!").
 	 */
 	const char *invocation;
+	/* The adapter can open a native form for this sender (a modal). */
+	bool form;
 };
 
 enum reply_to {
@@ -68,6 +70,12 @@ struct replies {
 	struct reply *head;
 	struct reply **tail;
 	int count;
+	/*
+	 * A command asks the adapter to open the intake as the platform's
+	 * native form (only where message.form is set).
+	 */
+	bool open_form;
+	char form_lang[8]; /* the language to ask in */
 };
 
 /*

@@ -3,6 +3,8 @@
  * dozen series at most, so this is cheaper than a hash table and keeps the
  * order of first use, which is the order /metrics prints them in.
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +13,7 @@
 
 #define METRICS_MAX 512
 #define HEALTH_MAX 16
+#define PROBLEM_MAX 8
 
 struct metrics_series {
 	char *name;
@@ -31,6 +34,11 @@ static size_t metrics_nmeta;
 static char *health_name[HEALTH_MAX];
 static char *health_state[HEALTH_MAX];
 static size_t health_n;
+static char problem[PROBLEM_MAX][160];
+static size_t problem_n;
+static bool problem_failing;
+static void (*health_refresh_fn)(void *);
+static void *health_refresh_arg;
 
 static struct metrics_series *
 metrics_find(const char *name, const char *labels, int create)
@@ -123,6 +131,54 @@ metrics_health_get(const char *adapter)
 }
 
 void
+metrics_health_refresh_set(void (*fn)(void *arg), void *arg)
+{
+	health_refresh_fn = fn;
+	health_refresh_arg = arg;
+}
+
+void
+metrics_health_refresh(void)
+{
+	problem_n = 0;
+	problem_failing = false;
+	if (health_refresh_fn != NULL)
+		health_refresh_fn(health_refresh_arg);
+}
+
+void
+metrics_health_problem(bool failing, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (failing)
+		problem_failing = true;
+	if (problem_n == PROBLEM_MAX)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(problem[problem_n++], sizeof(problem[0]), fmt, ap);
+	va_end(ap);
+}
+
+const char *
+metrics_health_status(void)
+{
+	if (problem_failing)
+		return "failing";
+	return problem_n > 0 ? "degraded" : "ok";
+}
+
+void
+metrics_render_health_text(struct buf *b)
+{
+	size_t i;
+
+	buf_addstr(b, metrics_health_status());
+	for (i = 0; i < problem_n; i++)
+		buf_addf(b, "%s%s", i == 0 ? ": " : "; ", problem[i]);
+}
+
+void
 metrics_render_prometheus(struct buf *b)
 {
 	size_t i, k;
@@ -167,7 +223,11 @@ metrics_render_health(struct buf *b)
 {
 	size_t i;
 
-	buf_addstr(b, "{\"status\":\"ok\",\"adapters\":{");
+	buf_addf(
+	    b, "{\"status\":\"%s\",\"reasons\":[", metrics_health_status());
+	for (i = 0; i < problem_n; i++)
+		buf_addf(b, "%s\"%s\"", i > 0 ? "," : "", problem[i]);
+	buf_addstr(b, "],\"adapters\":{");
 	for (i = 0; i < health_n; i++)
 		buf_addf(b, "%s\"%s\":\"%s\"", i > 0 ? "," : "", health_name[i],
 		    health_state[i]);
@@ -195,4 +255,7 @@ metrics_reset(void)
 		free(health_state[i]);
 	}
 	health_n = 0;
+	problem_n = 0;
+	problem_failing = false;
+	health_refresh_fn = NULL;
 }

@@ -7,6 +7,7 @@
 #ifndef METRICS_H
 #define METRICS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "buf.h"
@@ -28,9 +29,32 @@ void metrics_help(const char *name, const char *type, const char *help);
 void metrics_health_set(const char *adapter, const char *state);
 const char *metrics_health_get(const char *adapter);
 
+/*
+ * Health beyond the adapters' states.  The refresh function (one, set by
+ * the bot; NULL to unset) describes the present: metrics_health_refresh
+ * clears the problems, then calls it, and it adds one problem per thing
+ * wrong.  /healthz, /metrics and !status all refresh before they render.
+ */
+void metrics_health_refresh_set(void (*fn)(void *arg), void *arg);
+void metrics_health_refresh(void);
+/*
+ * Records a problem, formatted and copied (fixed words and numbers only,
+ * never user text).  failing: the bot cannot take requests (/healthz
+ * answers 503); otherwise it is degraded.
+ */
+void metrics_health_problem(bool failing, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* "ok", "degraded" or "failing", from the problems recorded. */
+const char *metrics_health_status(void);
+/* Appends "ok" or "degraded: why; why" to b, for !status. */
+void metrics_render_health_text(struct buf *b);
+
 /* Appends the Prometheus text exposition of everything to b. */
 void metrics_render_prometheus(struct buf *b);
-/* Appends {"status":"ok","adapters":{"irc":"connected",...}} to b. */
+/*
+ * Appends {"status":"ok","reasons":[],"adapters":{"irc":"connected",...}}
+ * to b.
+ */
 void metrics_render_health(struct buf *b);
 
 /* Frees the registry (at exit, so leak checkers stay quiet). */

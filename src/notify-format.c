@@ -107,7 +107,7 @@ static size_t
 nf_parts(const struct platform *p, const char *text, bool bare, char ***parts)
 {
 	const struct platform_limits *lim = &p->lim;
-	char *neutral, *split[NOTIFY_FORMAT_PARTS_MAX], **out, *r;
+	char *neutral, *split[NOTIFY_FORMAT_PARTS_MAX], **out, *r, *tmp;
 	size_t maxcp, maxb, n = 0, i, round;
 	bool fits = false;
 
@@ -128,6 +128,10 @@ nf_parts(const struct platform *p, const char *text, bool bare, char ***parts)
 		fits = true;
 		for (i = 0; i < n; i++) {
 			r = platform_render(p, split[i]);
+			/* Dropped markers can join "@he**re" into a mention. */
+			tmp = text_neutralize_mentions(r);
+			free(r);
+			r = tmp;
 			if (lim->max_chars > 0 &&
 			    nf_cp_count(r) > lim->max_chars)
 				fits = false;

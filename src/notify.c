@@ -91,8 +91,18 @@ struct notify_dest {
 	char rl_reset_after[NOTIFY_HDR_MAX];
 };
 
+/* A call made at once, outside every queue (notify_call). */
+struct notify_once {
+	struct notify_once *next;
+	CURL *easy;
+	struct curl_slist *headers;
+	struct buf body;
+	char name[80];
+};
+
 struct notify {
 	struct loop *loop;
+	struct notify_once *once; /* calls on the wire */
 	CURLM *multi;
 	int source;
 	struct curl_slist *headers;
@@ -677,6 +687,116 @@ notify_src_timeout(void *arg)
 	return t;
 }
 
+static size_t
+notify_once_body(char *p, size_t size, size_t nmemb, void *arg)
+{
+	struct notify_once *o = arg;
+
+	buf_add(&o->body, p, size * nmemb);
+	return size * nmemb;
+}
+
+static void
+notify_once_free(struct notify *n, struct notify_once *o)
+{
+	struct notify_once **pp;
+
+	for (pp = &n->once; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == o) {
+			*pp = o->next;
+			break;
+		}
+	curl_multi_remove_handle(n->multi, o->easy);
+	curl_easy_cleanup(o->easy);
+	curl_slist_free_all(o->headers);
+	buf_reset(&o->body);
+	free(o);
+	n->active--;
+}
+
+/* When e is a call of notify_call: logs how it went, frees it, true. */
+static bool
+notify_once_done(struct notify *n, CURL *e, CURLcode rc)
+{
+	struct notify_once *o;
+	char tok[PLATFORM_TOKEN_MAX + 1];
+	long status = 0;
+
+	for (o = n->once; o != NULL && o->easy != e; o = o->next)
+		;
+	if (o == NULL)
+		return false;
+	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+	if (rc != CURLE_OK)
+		log_warnx("%s: %s", o->name, curl_easy_strerror(rc));
+	else if (status < 200 || status > 299 ||
+	    platform_json_body_bool(o->body.data != NULL ? o->body.data : "",
+	        o->body.len, "ok") == 0) {
+		if (!platform_json_error(
+		        o->body.data != NULL ? o->body.data : "", o->body.len,
+		        tok, sizeof(tok)))
+			snprintf(tok, sizeof(tok), "none");
+		log_warnx("%s: HTTP %ld, error %s", o->name, status, tok);
+	} else
+		log_debug("%s: HTTP %ld", o->name, status);
+	notify_once_free(n, o);
+	return true;
+}
+
+int
+notify_call(
+    struct notify *n, const char *section, const struct platform_call *c)
+{
+	struct notify_once *o;
+	struct curl_slist *l;
+	size_t i;
+
+	if (n->closing || c->url == NULL)
+		return -1;
+	o = xcalloc(1, sizeof(*o));
+	snprintf(o->name, sizeof(o->name), "%s/form", section);
+	buf_init(&o->body, NOTIFY_BODY_MAX);
+	for (l = n->headers; l != NULL; l = l->next)
+		o->headers = curl_slist_append(o->headers, l->data);
+	for (i = 0; i < 3 && c->header[i] != NULL; i++)
+		o->headers = curl_slist_append(o->headers, c->header[i]);
+	if ((o->easy = curl_easy_init()) == NULL || o->headers == NULL) {
+		if (o->easy != NULL)
+			curl_easy_cleanup(o->easy);
+		curl_slist_free_all(o->headers);
+		free(o);
+		return -1;
+	}
+	curl_easy_setopt(o->easy, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(o->easy, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(o->easy, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(o->easy, CURLOPT_URL, c->url);
+	curl_easy_setopt(o->easy, CURLOPT_POST, 1L);
+	curl_easy_setopt(o->easy, CURLOPT_POSTFIELDSIZE_LARGE,
+	    (curl_off_t)strlen(c->body != NULL ? c->body : ""));
+	curl_easy_setopt(
+	    o->easy, CURLOPT_COPYPOSTFIELDS, c->body != NULL ? c->body : "");
+	curl_easy_setopt(o->easy, CURLOPT_HTTPHEADER, o->headers);
+	curl_easy_setopt(
+	    o->easy, CURLOPT_USERAGENT, "intakebot/" INTAKEBOT_VERSION);
+	/* A trigger lasts 3 s: waiting longer helps nobody. */
+	curl_easy_setopt(o->easy, CURLOPT_TIMEOUT_MS, 5000L);
+	curl_easy_setopt(o->easy, CURLOPT_WRITEFUNCTION, notify_once_body);
+	curl_easy_setopt(o->easy, CURLOPT_WRITEDATA, o);
+	if (curl_multi_add_handle(n->multi, o->easy) != CURLM_OK) {
+		curl_easy_cleanup(o->easy);
+		curl_slist_free_all(o->headers);
+		buf_reset(&o->body);
+		free(o);
+		return -1;
+	}
+	o->next = n->once;
+	n->once = o;
+	n->active++;
+	log_debug("%s: call sent", o->name);
+	return 0;
+}
+
 static void
 notify_src_process(void *arg, fd_set *rd, fd_set *wr)
 {
@@ -696,6 +816,8 @@ notify_src_process(void *arg, fd_set *rd, fd_set *wr)
 		if (m->msg != CURLMSG_DONE)
 			continue;
 		rc = m->data.result;
+		if (notify_once_done(n, m->easy_handle, rc))
+			continue;
 		priv = NULL;
 		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &priv);
 		d = (struct notify_dest *)(void *)priv;
@@ -995,6 +1117,8 @@ notify_free(struct notify *n)
 		loop_timer_del(n->loop, n->drain_timer);
 	for (i = 0; i < n->ndests; i++)
 		notify_dest_abort(n->dests[i]);
+	while (n->once != NULL)
+		notify_once_free(n, n->once);
 	for (i = 0; i < n->ndests; i++) {
 		notify_dest_fail_all(n->dests[i], "shutdown");
 		notify_dest_free(n->dests[i]);

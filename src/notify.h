@@ -89,6 +89,14 @@ int notify_post(struct notify *, const char *dest, const char *text,
  */
 int notify_dm(struct notify *, const char *section, const char *user,
     const char *text, long give_up_after, notify_cb cb, void *arg);
+/*
+ * Makes c (a REST call as the bot account of section: a form to open)
+ * now, ahead of every queue, in one attempt; the outcome is only
+ * logged.  0, or -1 when it could not be started.
+ */
+struct platform_call;
+int notify_call(
+    struct notify *, const char *section, const struct platform_call *c);
 /* True when section can send direct messages. */
 bool notify_dm_ready(const struct notify *, const char *section);
 

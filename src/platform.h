@@ -68,6 +68,38 @@ char *platform_api_url(const struct platform_bot *, const char *path);
  */
 bool platform_id_ok(const char *s);
 
+/*
+ * ---- Native forms ----
+ * The intake as one form: fields in the intake's order (name, contact,
+ * language, availability, urgency, description, consent).
+ */
+#define PLATFORM_FORM_FIELDS 7
+#define PLATFORM_FORM_CONSENT 6
+#define PLATFORM_FORM_DESCRIPTION 5
+
+/* The fields' names, in that order: "name", "contact", ... */
+extern const char *const platform_form_names[PLATFORM_FORM_FIELDS];
+/*
+ * {"errors": {name: sentence}} for each err[i] not NULL, with
+ * "response_action": action when action is not NULL.  New string.
+ */
+char *platform_form_errors_json(
+    const char *action, char *const err[PLATFORM_FORM_FIELDS]);
+
+/* What to open, every string borrowed; label[i] NULL: not asked here. */
+struct platform_form {
+	const char *trigger; /* the command's trigger_id */
+	const char *url;     /* where the submission goes (Mattermost) */
+	const char *state;   /* carried back as it is (Mattermost) */
+	const char *meta;    /* carried back as it is (Slack) */
+	const char *title;
+	const char *submit;
+	const char *name[PLATFORM_FORM_FIELDS];  /* "name", "contact"... */
+	const char *label[PLATFORM_FORM_FIELDS]; /* short (<= 24 bytes) */
+	const char *hint[PLATFORM_FORM_FIELDS];  /* the question, or NULL */
+	size_t max[PLATFORM_FORM_FIELDS];        /* bytes per answer */
+};
+
 struct platform_limits {
 	size_t max_chars;   /* code points of text per post, 0: none */
 	size_t max_payload; /* bytes of JSON per post, 0: none */
@@ -96,7 +128,36 @@ struct platform {
 	void (*render)(const struct hook_ctx *, const struct hook_event *,
 	    const struct replies *, struct hook_response *);
 	bool slash_commands; /* people can reach the bot by a slash command */
-	bool get_requests;   /* the route takes GET (fields in the query) */
+
+	/* ---- Native forms (NULL form_open: none) ---- */
+	unsigned form_fields; /* 1 << field for each field the form asks */
+	/*
+	 * Opens f for the command ev: fills call, a REST call that must be
+	 * made at once (the trigger lasts 3 s), or answers resp itself.
+	 * 0, or -1 when it cannot.  With f NULL only tells whether it could
+	 * (a bot account, a public URL).
+	 */
+	int (*form_open)(const struct hook_ctx *, const struct hook_event *,
+	    const struct platform_form *, struct platform_call *call,
+	    struct hook_response *resp);
+	/*
+	 * The answers of a submission (ev->form_submit) by field, borrowed
+	 * from ev->doc; NULL for a field not sent.
+	 */
+	void (*form_values)(
+	    const struct hook_event *, const char *value[PLATFORM_FORM_FIELDS]);
+	/*
+	 * Per-field errors as the platform's JSON answer (new); NULL op:
+	 * the platform has none and the errors go as a private reply.
+	 */
+	char *(*form_errors)(char *const err[PLATFORM_FORM_FIELDS]);
+	/*
+	 * The body that closes an accepted form (NULL: empty) when its
+	 * answer cannot carry a message: the number then goes as a direct
+	 * message.  Unused when form_errors is NULL (render answers).
+	 */
+	const char *form_done;
+	bool get_requests; /* the route takes GET (fields in the query) */
 
 	/* ---- Text ---- */
 	enum platform_dialect dialect;
@@ -191,6 +252,8 @@ bool platform_json_true(struct json_object *o, const char *key);
  * U+2028 and U+2029 are written as escapes.
  */
 char *platform_json_take(struct json_object *o);
+/* A JSON string of s cut to at most max bytes, at a code point. */
+struct json_object *platform_json_string_max(const char *s, size_t max);
 /* {"key": text} as a new string. */
 char *platform_json_text(const char *key, const char *text);
 /* The payload most incoming webhooks take: {"text": text}. */

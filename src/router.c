@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "catalog.h"
 #include "cmd.h"
 #include "conf.h"
 #include "content.h"
@@ -113,6 +114,7 @@ router_unknown(struct router *r, struct cmd_ctx *x, bool talk)
 	const char *p = x->prefix;
 	const struct cmd_entry *e;
 	size_t n, i;
+	char * or, *text;
 	struct buf b;
 	int bound;
 
@@ -124,29 +126,26 @@ router_unknown(struct router *r, struct cmd_ctx *x, bool talk)
 		if (text_edit_distance(x->name, e->name, bound) <= bound)
 			sugg[n++] = e->name;
 	if (n > 0) {
+		or = catalog_say(x->lang, "router.or", NULL);
 		buf_init(&b, 0);
-		buf_addstr(
-		    &b, cmd_tr(x->lang, "Did you mean ", "¿Quiso decir "));
 		for (i = 0; i < n; i++)
-			buf_addf(&b, "%s%s%s",
+			buf_addf(&b, "%s%s%s%s%s",
 			    i == 0           ? ""
-			        : i + 1 == n ? cmd_tr(x->lang, " or ", " o ")
+			        : i + 1 == n ? " "
 			                     : ", ",
-			    p, sugg[i]);
-		buf_addstr(&b, "?");
-		replies_add(x->out, REPLY_HERE, b.data, NULL);
+			    i > 0 && i + 1 == n ? or : "",
+			    i > 0 && i + 1 == n ? " " : "", p, sugg[i]);
+		text = catalog_say(x->lang, "router.did_you_mean",
+		    "suggestions", b.data, NULL);
+		replies_add(x->out, REPLY_HERE, text, NULL);
+		free(text);
+		free(or);
 		buf_reset(&b);
 		return;
 	}
 	if (talk)
-		replies_addf(x->out, REPLY_HERE,
-		    cmd_tr(x->lang,
-		        "I don't know that one. Type %shelp for the list of "
-		        "topics, or %ssearch WORDS.",
-		        "No conozco ese tema. Escriba %sayuda para ver la "
-		        "lista, "
-		        "o %sbuscar PALABRAS."),
-		    p, p);
+		catalog_reply(x->out, REPLY_HERE, x->lang, "router.unknown",
+		    "prefix", p, NULL);
 }
 
 void
@@ -210,20 +209,13 @@ router_handle(struct router *r, const struct message *m, struct replies *out)
 		x.argv = argv;
 		if ((e = cmd_find(word)) != NULL) {
 			if ((e->flags & CMD_ADMIN) && !m->is_admin)
-				replies_addf(out, REPLY_PRIVATE, "%s",
-				    cmd_tr(x.lang,
-				        "That command is for "
-				        "admins.",
-				        "Esa orden es solo para "
-				        "administradores."));
+				catalog_reply(out, REPLY_PRIVATE, x.lang,
+				    "router.for_admins", NULL);
 			else if ((e->flags & CMD_STAFF) && !m->is_staff)
-				replies_addf(out, REPLY_PRIVATE, "%s",
-				    cmd_tr(x.lang, "That command is for staff.",
-				        "Esa orden es solo para el personal."));
+				catalog_reply(out, REPLY_PRIVATE, x.lang,
+				    "router.for_staff", NULL);
 			else if (x.argc < e->min_args || x.argc > e->max_args)
-				replies_addf(out, REPLY_PRIVATE, "%s: %s%s",
-				    cmd_tr(x.lang, "Usage", "Uso"), x.prefix,
-				    e->usage);
+				cmd_usage(&x, e, REPLY_PRIVATE);
 			else
 				e->exec(&x);
 		} else if ((t = content_find(r->env.content, x.lang, word)) !=

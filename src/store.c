@@ -122,9 +122,10 @@ enum {
 	ST_DEAD,
 	ST_PENDING_DEST,
 	ST_PENDING_ALL,
+	ST_DEAD_NEW,
+	ST_OLDEST,
 	ST_BEGIN,
 	ST_COMMIT,
-	ST_ROLLBACK,
 	ST_REPLY_ADD,
 	ST_REPLY_PENDING,
 	ST_REPLY_LIST,
@@ -156,9 +157,12 @@ static const char *store_sql[ST_COUNT] = {
     [ST_PENDING_DEST] = "SELECT count(*) FROM outbox WHERE dest = ? AND "
                         "state = 0",
     [ST_PENDING_ALL] = "SELECT count(*) FROM outbox WHERE state = 0",
+    [ST_DEAD_NEW] = "SELECT count(*) FROM outbox o JOIN consults c ON "
+                    "c.id = o.consult_id WHERE o.state = 2 AND c.state = 0",
+    [ST_OLDEST] = "SELECT coalesce(min(created), -1) FROM outbox "
+                  "WHERE state = 0",
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
-    [ST_ROLLBACK] = "ROLLBACK",
     [ST_REPLY_ADD] = "INSERT INTO replies (consult_id, created, who, text) "
                      "VALUES (?,?,?,?)",
     /* Each requester's oldest: replies waiting long for one requester
@@ -190,12 +194,74 @@ struct store {
 	sqlite3 *db;
 	sqlite3_stmt *st[ST_COUNT];
 	char *path;
+	/* The last failed write: SQLite code and system errno; 0 once good. */
+	int write_err;
+	int write_errno;
 };
+
+/*
+ * What an operator can act on, from a SQLite result code and the system
+ * errno behind it (SQLite reports a read-only file system as "unable to
+ * open database file", for one).
+ */
+static const char *
+store_cause(int code, int sys_errno)
+{
+	switch (sys_errno) {
+	case EROFS:
+		return "read-only";
+	case ENOSPC:
+	case EDQUOT:
+		return "disk full";
+	case EACCES:
+	case EPERM:
+		return "permission denied";
+	}
+	switch (code & 0xff) {
+	case SQLITE_FULL:
+		return "disk full";
+	case SQLITE_READONLY:
+		return "read-only";
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return "locked by another process";
+	case SQLITE_PERM:
+	case SQLITE_AUTH:
+		return "permission denied";
+	case SQLITE_CANTOPEN:
+		return "cannot open";
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return "not a valid database";
+	case SQLITE_IOERR:
+		return "I/O error";
+	}
+	return "database error";
+}
 
 static void
 store_err(struct store *s, const char *what)
 {
 	log_warnx("%s: %s", what, sqlite3_errmsg(s->db));
+}
+
+/*
+ * A write transaction failed: one warning naming the cause, then a
+ * rollback only if SQLite has not already rolled back on its own (it
+ * does after a full disk or an I/O error), so the log carries no
+ * "no transaction is active" noise.
+ */
+static void
+store_write_failed(struct store *s, const char *what)
+{
+	int code = sqlite3_extended_errcode(s->db);
+
+	s->write_err = code;
+	s->write_errno = sqlite3_system_errno(s->db);
+	log_warnx("%s: %s: %s (%s)", s->path, what,
+	    store_cause(code, s->write_errno), sqlite3_errmsg(s->db));
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 static int
@@ -209,6 +275,13 @@ store_exec(struct store *s, const char *sql)
 		return -1;
 	}
 	return 0;
+}
+
+/* sqlite3_exec that leaves the logging to the caller. */
+static int
+store_exec_quiet(struct store *s, const char *sql)
+{
+	return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
 static int
@@ -237,17 +310,35 @@ store_migrate(struct store *s)
 
 		snprintf(
 		    pragma, sizeof(pragma), "PRAGMA user_version = %zu", v + 1);
-		if (store_exec(s, "BEGIN") == -1)
-			return -1;
-		if (store_exec(s, store_migrations[v]) == -1 ||
-		    store_exec(s, pragma) == -1) {
-			store_exec(s, "ROLLBACK");
+		if (store_exec_quiet(s, "BEGIN IMMEDIATE") == -1 ||
+		    store_exec_quiet(s, store_migrations[v]) == -1 ||
+		    store_exec_quiet(s, pragma) == -1 ||
+		    store_exec_quiet(s, "COMMIT") == -1) {
+			store_write_failed(s, "schema migration");
 			return -1;
 		}
-		if (store_exec(s, "COMMIT") == -1)
-			return -1;
 		log_info("database schema migrated to version %zu", v + 1);
 	}
+	return 0;
+}
+
+/*
+ * Writes the schema version over itself in a full transaction: it takes
+ * the write lock and appends a page to the WAL, so it fails the way a
+ * request would on a locked, read-only or full database.
+ */
+static int
+store_write_probe(struct store *s)
+{
+	char pragma[64];
+
+	snprintf(
+	    pragma, sizeof(pragma), "PRAGMA user_version = %zu", NMIGRATIONS);
+	if (store_exec_quiet(s, "BEGIN IMMEDIATE") == -1 ||
+	    store_exec_quiet(s, pragma) == -1 ||
+	    store_exec_quiet(s, "COMMIT") == -1)
+		return -1;
+	s->write_err = 0;
 	return 0;
 }
 
@@ -267,26 +358,33 @@ store_open(const char *data_dir)
 	s->path = xasprintf("%s/%s", data_dir, STORE_FILE);
 	/* Create the file 0600 before SQLite opens it; WAL files follow. */
 	old = umask(077);
-	if ((fd = open(s->path, O_RDWR | O_CREAT, 0600)) != -1)
-		close(fd);
+	if ((fd = open(s->path, O_RDWR | O_CREAT, 0600)) == -1) {
+		log_warnx("%s: cannot write: %s (%s)", s->path,
+		    store_cause(SQLITE_CANTOPEN, errno), strerror(errno));
+		goto fail;
+	}
+	close(fd);
 	if (sqlite3_open_v2(s->path, &s->db,
 	        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 	            SQLITE_OPEN_NOMUTEX,
 	        NULL) != SQLITE_OK) {
 		log_warnx("%s: %s", s->path,
 		    s->db != NULL ? sqlite3_errmsg(s->db) : "cannot open");
-		umask(old);
-		store_close(s);
-		return NULL;
+		goto fail;
 	}
 	sqlite3_busy_timeout(s->db, 2000);
-	if (store_exec(s, "PRAGMA journal_mode = WAL") == -1 ||
-	    store_exec(s, "PRAGMA synchronous = FULL") == -1 ||
-	    store_exec(s, "PRAGMA foreign_keys = ON") == -1 ||
-	    store_migrate(s) == -1) {
-		umask(old);
-		store_close(s);
-		return NULL;
+	if (store_exec_quiet(s, "PRAGMA journal_mode = WAL") == -1 ||
+	    store_exec_quiet(s, "PRAGMA synchronous = FULL") == -1 ||
+	    store_exec_quiet(s, "PRAGMA foreign_keys = ON") == -1) {
+		store_write_failed(s, "cannot open");
+		goto fail;
+	}
+	if (store_migrate(s) == -1)
+		goto fail;
+	/* Refuse to start on a database that would refuse every request. */
+	if (store_write_probe(s) == -1) {
+		store_write_failed(s, "cannot write");
+		goto fail;
 	}
 	umask(old);
 	for (i = 0; i < ST_COUNT; i++) {
@@ -300,6 +398,10 @@ store_open(const char *data_dir)
 	}
 	log_info("database %s open", s->path);
 	return s;
+fail:
+	umask(old);
+	store_close(s);
+	return NULL;
 }
 
 void
@@ -317,18 +419,26 @@ store_close(struct store *s)
 	free(s);
 }
 
-/* Runs a statement that returns no rows, then resets it. */
+/* Runs a statement that returns no rows, then resets it; no log. */
 static int
-store_step_done(struct store *s, sqlite3_stmt *st, const char *what)
+store_step(sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
 
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
-	if (rc != SQLITE_DONE) {
-		store_err(s, what);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* store_step for a write outside a transaction: logs the cause. */
+static int
+store_step_done(struct store *s, sqlite3_stmt *st, const char *what)
+{
+	if (store_step(st) == -1) {
+		store_write_failed(s, what);
 		return -1;
 	}
+	s->write_err = 0;
 	return 0;
 }
 
@@ -349,13 +459,17 @@ store_col_dup(sqlite3_stmt *st, int i)
 	return t != NULL ? xstrdup((const char *)t) : NULL;
 }
 
-/* Inserts c and its outbox rows; the caller holds the transaction. */
+/*
+ * Inserts c and its outbox rows; the caller holds the transaction.  On
+ * failure *whatp names the step for the caller's one warning.
+ */
 static int64_t
 store_consult_insert(struct store *s, const struct store_consult *c,
     const char *const *dests, size_t ndests,
-    char *(*fmt)(void *arg, int64_t id), void *arg)
+    char *(*fmt)(void *arg, int64_t id), void *arg, const char **whatp)
 {
 	sqlite3_stmt *st = s->st[ST_ADD], *ot = s->st[ST_OUT_ADD];
+	const char *what;
 	int64_t id;
 	char *text;
 	size_t i;
@@ -368,8 +482,9 @@ store_consult_insert(struct store *s, const struct store_consult *c,
 	store_bind_text(st, 6, c->text);
 	store_bind_text(st, 7, c->lang);
 	store_bind_text(st, 8, c->account);
-	if (store_step_done(s, st, "insert request") == -1)
-		return -1;
+	what = "request not stored: insert";
+	if (store_step(st) == -1)
+		goto fail;
 	id = sqlite3_last_insert_rowid(s->db);
 	text = fmt(arg, id);
 	for (i = 0; i < ndests; i++) {
@@ -377,13 +492,17 @@ store_consult_insert(struct store *s, const struct store_consult *c,
 		store_bind_text(ot, 2, dests[i]);
 		store_bind_text(ot, 3, text);
 		sqlite3_bind_int64(ot, 4, c->created);
-		if (store_step_done(s, ot, "insert outbox") == -1) {
+		if (store_step(ot) == -1) {
 			free(text);
-			return -1;
+			what = "request not stored: queue delivery";
+			goto fail;
 		}
 	}
 	free(text);
 	return id;
+fail:
+	*whatp = what;
+	return -1;
 }
 
 int64_t
@@ -391,17 +510,21 @@ store_consult_add(struct store *s, const struct store_consult *c,
     const char *const *dests, size_t ndests,
     char *(*fmt)(void *arg, int64_t id), void *arg)
 {
+	const char *what = "request not stored: begin";
 	int64_t id;
 
-	if (store_step_done(s, s->st[ST_BEGIN], "begin") == -1)
-		return -1;
-	if ((id = store_consult_insert(s, c, dests, ndests, fmt, arg)) == -1)
+	if (store_step(s->st[ST_BEGIN]) == -1)
 		goto fail;
-	if (store_step_done(s, s->st[ST_COMMIT], "commit") == -1)
+	if ((id = store_consult_insert(s, c, dests, ndests, fmt, arg, &what)) ==
+	    -1)
 		goto fail;
+	what = "request not stored: commit";
+	if (store_step(s->st[ST_COMMIT]) == -1)
+		goto fail;
+	s->write_err = 0;
 	return id;
 fail:
-	store_step_done(s, s->st[ST_ROLLBACK], "rollback");
+	store_write_failed(s, what);
 	return -1;
 }
 
@@ -682,6 +805,18 @@ store_outbox_pending(struct store *s, const char *dest)
 	return store_count(s->st[ST_PENDING_DEST]);
 }
 
+int64_t
+store_outbox_dead_unclaimed(struct store *s)
+{
+	return store_count(s->st[ST_DEAD_NEW]);
+}
+
+int64_t
+store_outbox_oldest(struct store *s)
+{
+	return store_count(s->st[ST_OLDEST]);
+}
+
 int
 store_outbox_drop_unknown(
     struct store *s, const char *const *dests, size_t ndests)
@@ -765,8 +900,8 @@ store_purge(struct store *s, int64_t cutoff)
 	char sql[512];
 	int64_t n;
 
-	if (store_exec(s, "BEGIN IMMEDIATE") == -1)
-		return -1;
+	if (store_exec_quiet(s, "BEGIN IMMEDIATE") == -1)
+		goto fail;
 	snprintf(sql, sizeof(sql),
 	    "DELETE FROM outbox WHERE consult_id IN "
 	    "(%s)",
@@ -784,12 +919,12 @@ store_purge(struct store *s, int64_t cutoff)
 		goto fail;
 	if (store_purge_intake(s, cutoff) == -1)
 		goto fail;
-	if (store_exec(s, "COMMIT") == -1)
-		return -1;
+	if (store_exec_quiet(s, "COMMIT") == -1)
+		goto fail;
+	s->write_err = 0;
 	return n;
 fail:
-	store_err(s, "purge");
-	store_exec(s, "ROLLBACK");
+	store_write_failed(s, "purge");
 	return -1;
 }
 
@@ -816,6 +951,23 @@ store_audit(struct store *s, int64_t now, const char *who, const char *action,
 		store_err(s, "audit");
 	sqlite3_finalize(st);
 	return rc;
+}
+
+const char *
+store_write_error(struct store *s)
+{
+	if (s->write_err != 0 && store_write_probe(s) == -1) {
+		s->write_err = sqlite3_extended_errcode(s->db);
+		s->write_errno = sqlite3_system_errno(s->db);
+	}
+	return s->write_err != 0 ? store_cause(s->write_err, s->write_errno)
+	                         : NULL;
+}
+
+const char *
+store_path(const struct store *s)
+{
+	return s->path;
 }
 
 const char *
@@ -989,13 +1141,17 @@ store_intake_submit(struct store *s, const struct store_consult *c,
     const char *const *dests, size_t ndests,
     char *(*fmt)(void *arg, int64_t id), void *arg)
 {
+	const char *what = "request not stored: begin";
 	sqlite3_stmt *st;
 	int64_t id;
+	int rc;
 
-	if (store_step_done(s, s->st[ST_BEGIN], "begin") == -1)
-		return -1;
-	if ((id = store_consult_insert(s, c, dests, ndests, fmt, arg)) == -1)
+	if (store_step(s->st[ST_BEGIN]) == -1)
 		goto fail;
+	if ((id = store_consult_insert(s, c, dests, ndests, fmt, arg, &what)) ==
+	    -1)
+		goto fail;
+	what = "request not stored: details";
 	if ((st = store_prepare(s,
 	         "INSERT INTO consult_details (" STORE_DETAILS_COLS
 	         ") VALUES (?,?,?,?,?,?,?,?)")) == NULL)
@@ -1008,14 +1164,17 @@ store_intake_submit(struct store *s, const struct store_consult *c,
 	store_bind_text(st, 6, dt->urgency);
 	sqlite3_bind_int64(st, 7, dt->consent_at);
 	sqlite3_bind_int64(st, 8, dt->consent_at);
-	if (store_run(s, st, "insert request details") == -1 ||
-	    store_intake_delete(s, person) == -1)
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE || store_intake_delete(s, person) == -1)
 		goto fail;
-	if (store_step_done(s, s->st[ST_COMMIT], "commit") == -1)
+	what = "request not stored: commit";
+	if (store_step(s->st[ST_COMMIT]) == -1)
 		goto fail;
+	s->write_err = 0;
 	return id;
 fail:
-	store_step_done(s, s->st[ST_ROLLBACK], "rollback");
+	store_write_failed(s, what);
 	return -1;
 }
 

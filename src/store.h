@@ -85,6 +85,10 @@ int store_outbox_alert(
 /* Pending rows for dest (NULL: all destinations). */
 int64_t store_outbox_pending(struct store *, const char *dest);
 /* Rows that are pending for a destination not in dests: marked dead. */
+/* Dead-lettered deliveries of requests nobody has claimed or closed. */
+int64_t store_outbox_dead_unclaimed(struct store *);
+/* When the oldest pending delivery was queued (Unix time), -1 if none. */
+int64_t store_outbox_oldest(struct store *);
 int store_outbox_drop_unknown(
     struct store *, const char *const *dests, size_t ndests);
 
@@ -98,6 +102,15 @@ int store_consult_each(struct store *,
 /* Appends an audit record: who did what, with which result. */
 int store_audit(struct store *, int64_t now, const char *who,
     const char *action, const char *result);
+
+/*
+ * NULL while the database takes writes; after a failed write, probes
+ * once more and returns the cause ("disk full", "read-only", "locked by
+ * another process", ...) if it still fails.  Static string.
+ */
+const char *store_write_error(struct store *);
+/* The database file's path, borrowed. */
+const char *store_path(const struct store *);
 
 const char *store_state_name(enum store_state);
 

@@ -174,6 +174,14 @@ text_neutralize_mentions(const char *s)
 	/* Text between mentions is copied in spans, not byte by byte. */
 	buf_init(&b, 0);
 	for (i = 0; s[i] != '\0'; i++) {
+		if (s[i] == '<' &&
+		    strncasecmp(s + i + 1, "users/all>", 10) == 0) {
+			/* Google Chat's <users/all>. */
+			buf_add(&b, s + run, i + 1 - run);
+			buf_add(&b, "\xe2\x80\x8b", 3);
+			run = i + 1;
+			continue;
+		}
 		if (s[i] != '@' && !(s[i] == '<' && s[i + 1] == '!'))
 			continue;
 		hit = false;

@@ -34,8 +34,8 @@ char *text_sanitize(const char *s, size_t len, size_t max, int flags);
 
 /*
  * Returns a new string (caller frees) in which mass mentions (@channel,
- * @here, @all, @everyone, <!channel>, <!here>, <!everyone>) are broken with
- * a zero-width space so no platform expands them.
+ * @here, @all, @everyone, <!channel>, <!here>, <!everyone>, <users/all>)
+ * are broken with a zero-width space so no platform expands them.
  */
 char *text_neutralize_mentions(const char *s);
 

@@ -25,6 +25,11 @@ extern const struct platform platform_discord;
 #define DISCORD_PING 1
 #define DISCORD_COMMAND 2
 #define DISCORD_AUTOCOMPLETE 4
+#define DISCORD_MODAL_SUBMIT 5
+#define DISCORD_MODAL 9
+#define DISCORD_ROW 1
+#define DISCORD_TEXT_INPUT 4
+#define DISCORD_LABEL 18
 #define DISCORD_PONG 1
 #define DISCORD_MESSAGE 4
 #define DISCORD_CHOICES 8
@@ -124,7 +129,7 @@ discord_parse(const struct hook_ctx *ctx, const struct hook_request *req,
 		    resp, xstrdup("{\"type\":8,\"data\":{\"choices\":[]}}"));
 		return 1;
 	}
-	if (t != DISCORD_COMMAND ||
+	if ((t != DISCORD_COMMAND && t != DISCORD_MODAL_SUBMIT) ||
 	    (data = platform_json_obj(o, "data")) == NULL) {
 		hook_refuse(resp, 400, "unsupported interaction", false);
 		return -1;
@@ -143,6 +148,18 @@ discord_parse(const struct hook_ctx *ctx, const struct hook_request *req,
 	ev->user_id = platform_json_str(user, "id", NULL);
 	ev->user_name = platform_json_str(user, "username", NULL);
 	ev->from_bot = platform_json_true(user, "bot");
+	ev->lang = platform_json_str(o, "locale", NULL);
+	if (t == DISCORD_MODAL_SUBMIT) {
+		const char *id = platform_json_str(data, "custom_id", NULL);
+
+		if (id == NULL || strcmp(id, "intake") != 0) {
+			hook_refuse(resp, 400, "unknown modal", false);
+			return -1;
+		}
+		ev->form_submit = true;
+		return 0;
+	}
+	ev->trigger = ev->id;
 	ev->command = platform_json_str(data, "name", NULL);
 	ev->text = discord_option_text(data, &ev->text_len);
 	if (ev->text == NULL || ev->text_len == 0) {
@@ -180,6 +197,106 @@ discord_render(const struct hook_ctx *ctx, const struct hook_event *ev,
 	free(text);
 	resp->nreplies = rs->count;
 	hook_respond(resp, platform_json_take(o));
+}
+
+/*
+ * The modal (response type 9): at most five inputs, each a text input in
+ * a label (type 18).  Language and availability are not asked: the
+ * language is the interaction's locale, the availability goes with the
+ * description.
+ */
+static int
+discord_form_open(const struct hook_ctx *ctx, const struct hook_event *ev,
+    const struct platform_form *f, struct platform_call *c,
+    struct hook_response *resp)
+{
+	struct json_object *o, *data, *comps, *label, *in;
+	size_t i;
+
+	(void)ctx;
+	(void)ev;
+	(void)c;
+	if (f == NULL)
+		return 0;
+	comps = json_object_new_array();
+	for (i = 0; i < PLATFORM_FORM_FIELDS; i++) {
+		if (f->label[i] == NULL)
+			continue;
+		in = json_object_new_object();
+		json_object_object_add(
+		    in, "type", json_object_new_int(DISCORD_TEXT_INPUT));
+		json_object_object_add(
+		    in, "custom_id", json_object_new_string(f->name[i]));
+		json_object_object_add(in, "style",
+		    json_object_new_int(
+		        i == PLATFORM_FORM_DESCRIPTION ? 2 : 1));
+		json_object_object_add(in, "max_length",
+		    json_object_new_int(
+		        (int)(f->max[i] < 4000 ? f->max[i] : 4000)));
+		label = json_object_new_object();
+		json_object_object_add(
+		    label, "type", json_object_new_int(DISCORD_LABEL));
+		json_object_object_add(
+		    label, "label", platform_json_string_max(f->label[i], 45));
+		if (f->hint[i] != NULL)
+			json_object_object_add(label, "description",
+			    platform_json_string_max(f->hint[i], 100));
+		json_object_object_add(label, "component", in);
+		json_object_array_add(comps, label);
+	}
+	data = json_object_new_object();
+	json_object_object_add(
+	    data, "custom_id", json_object_new_string("intake"));
+	json_object_object_add(
+	    data, "title", platform_json_string_max(f->title, 45));
+	json_object_object_add(data, "components", comps);
+	o = json_object_new_object();
+	json_object_object_add(o, "type", json_object_new_int(DISCORD_MODAL));
+	json_object_object_add(o, "data", data);
+	hook_respond(resp, platform_json_take(o));
+	return 0;
+}
+
+/* One text input of a submission into value, by its custom_id. */
+static void
+discord_form_value(
+    struct json_object *in, const char *value[PLATFORM_FORM_FIELDS])
+{
+	const char *id = platform_json_str(in, "custom_id", NULL);
+	size_t i;
+
+	for (i = 0; id != NULL && i < PLATFORM_FORM_FIELDS; i++)
+		if (strcmp(id, platform_form_names[i]) == 0)
+			value[i] = platform_json_str(in, "value", NULL);
+}
+
+/*
+ * Both shapes: data.components[] as action rows with components[], or
+ * as labels with one component.
+ */
+static void
+discord_form_values(
+    const struct hook_event *ev, const char *value[PLATFORM_FORM_FIELDS])
+{
+	struct json_object *data, *comps, *c, *inner, *in;
+	size_t i, j, n;
+
+	data = platform_json_obj(ev->doc, "data");
+	if (!json_object_object_get_ex(data, "components", &comps) ||
+	    !json_object_is_type(comps, json_type_array))
+		return;
+	n = json_object_array_length(comps);
+	for (i = 0; i < n && i < 10; i++) {
+		c = json_object_array_get_idx(comps, i);
+		if ((in = platform_json_obj(c, "component")) != NULL)
+			discord_form_value(in, value);
+		if (json_object_object_get_ex(c, "components", &inner) &&
+		    json_object_is_type(inner, json_type_array))
+			for (j = 0;
+			     j < json_object_array_length(inner) && j < 5; j++)
+				discord_form_value(
+				    json_object_array_get_idx(inner, j), value);
+	}
 }
 
 /* Mentions are never parsed, so nothing we post can ping anyone. */
@@ -262,6 +379,10 @@ const struct platform platform_discord = {
     .parse = discord_parse,
     .render = discord_render,
     .slash_commands = true,
+    /* name, contact, urgency, description, consent: five at most. */
+    .form_fields = 0x73,
+    .form_open = discord_form_open,
+    .form_values = discord_form_values,
     .dialect = PLATFORM_MARKDOWN,
     /* 2000 characters of content; about 5 requests per 2 s. */
     .lim = {.max_chars = 2000, .rate_per_min = 150, .burst = 5},

@@ -306,3 +306,36 @@ platform_json_id(const char *body, size_t len, const char *in, const char *key)
 	json_object_put(o);
 	return out;
 }
+
+const char *const platform_form_names[PLATFORM_FORM_FIELDS] = {"name",
+    "contact", "language", "availability", "urgency", "description", "consent"};
+
+char *
+platform_form_errors_json(
+    const char *action, char *const err[PLATFORM_FORM_FIELDS])
+{
+	struct json_object *o = json_object_new_object(), *e;
+	size_t i;
+
+	e = json_object_new_object();
+	for (i = 0; i < PLATFORM_FORM_FIELDS; i++)
+		if (err[i] != NULL)
+			json_object_object_add(e, platform_form_names[i],
+			    json_object_new_string(err[i]));
+	if (action != NULL)
+		json_object_object_add(
+		    o, "response_action", json_object_new_string(action));
+	json_object_object_add(o, "errors", e);
+	return platform_json_take(o);
+}
+
+struct json_object *
+platform_json_string_max(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n > max)
+		for (n = max; n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80;)
+			n--;
+	return json_object_new_string_len(s, (int)n);
+}

@@ -27,6 +27,7 @@ enum { MM_FORM, MM_JSON };
 /* The fields, from whichever encoding came in. */
 struct mm_doc {
 	int enc;
+	char lang[3]; /* a dialog's, from its state */
 	struct hook_form *form;
 	struct json_object *json;
 };
@@ -81,6 +82,36 @@ mm_doc_new(const struct hook_request *req)
 	return d;
 }
 
+/*
+ * A dialog's submission at the route's form path.  Mattermost does not
+ * sign it: the state we gave the dialog must carry our valid HMAC over
+ * this user and channel, and not be expired.
+ */
+static int
+mm_verify_dialog(const struct hook_ctx *ctx, const struct hook_request *req,
+    struct hook_event *ev, struct hook_response *resp)
+{
+	struct mm_doc *d;
+
+	if (hook_require_post(req, "application/json", resp) == -1)
+		return -1;
+	if ((d = mm_doc_new(req)) == NULL || d->enc != MM_JSON) {
+		mm_doc_free(d);
+		hook_refuse(resp, 400, "malformed body", false);
+		return -1;
+	}
+	if (hook_form_state_check(ctx, mm_get(d, "state", NULL),
+	        mm_get(d, "user_id", NULL), mm_get(d, "channel_id", NULL),
+	        req->now, d->lang) == -1) {
+		mm_doc_free(d);
+		hook_refuse(resp, 403, "forged or expired dialog state", true);
+		return -1;
+	}
+	ev->doc = d;
+	ev->doc_free = mm_doc_free;
+	return 0;
+}
+
 static int
 mm_verify(const struct hook_ctx *ctx, const struct hook_request *req,
     struct hook_event *ev, struct hook_response *resp)
@@ -90,6 +121,8 @@ mm_verify(const struct hook_ctx *ctx, const struct hook_request *req,
 	size_t len;
 	bool ok;
 
+	if (req->form_route)
+		return mm_verify_dialog(ctx, req, ev, resp);
 	if (strcmp(req->method, "POST") != 0 &&
 	    strcmp(req->method, "GET") != 0) {
 		hook_refuse(resp, 405, "method not allowed", false);
@@ -181,8 +214,23 @@ mm_parse(const struct hook_ctx *ctx, const struct hook_request *req,
 		ev->doc = d;
 		ev->doc_free = mm_doc_free;
 	}
-	ev->team = mm_get(d, "team_domain", NULL);
 	ev->channel_id = mm_get(d, "channel_id", NULL);
+	if (req->form_route) {
+		/* Verified by mm_verify_dialog. */
+		ev->user_id = mm_get(d, "user_id", NULL);
+		if (platform_json_true(d->json, "cancelled")) {
+			hook_respond(resp, xstrdup("{}"));
+			return 1;
+		}
+		ev->form_submit = true;
+		/* A state opens one request: replays get the same answer. */
+		ev->id = mm_get(d, "state", NULL);
+		ev->lang = d->lang;
+		ev->private_ok = true;
+		ev->is_private = ev->channel_id == NULL;
+		return 0;
+	}
+	ev->team = mm_get(d, "team_domain", NULL);
 	ev->channel_name = mm_get(d, "channel_name", NULL);
 	ev->user_id = mm_get(d, "user_id", NULL);
 	ev->user_name = mm_get(d, "user_name", NULL);
@@ -194,6 +242,7 @@ mm_parse(const struct hook_ctx *ctx, const struct hook_request *req,
 		/* The command's answer can be ephemeral. */
 		ev->private_ok = true;
 		ev->id = mm_get(d, "trigger_id", NULL);
+		ev->trigger = ev->id;
 		/* A direct channel is named "userid__userid". */
 		name = ev->channel_name;
 		ev->is_private = name != NULL && strstr(name, "__") != NULL;
@@ -336,6 +385,103 @@ mm_dm_answer(struct platform_dm *dm, const char *body, size_t len, bool *sent,
 	return NOTIFY_VERDICT_OK;
 }
 
+/*
+ * The interactive dialog: POST /api/v4/actions/dialogs/open with the
+ * command's trigger_id, submitted to url with our signed state.
+ */
+static int
+mm_form_open(const struct hook_ctx *ctx, const struct hook_event *ev,
+    const struct platform_form *f, struct platform_call *c,
+    struct hook_response *resp)
+{
+	struct json_object *o, *dlg, *els, *el;
+	struct platform_bot bot;
+	size_t i;
+
+	(void)ev;
+	(void)resp;
+	if (!platform_bot_get(&platform_mattermost, ctx->pl, &bot) ||
+	    ctx->conf == NULL || ctx->conf->http_public_url[0] == '\0')
+		return -1;
+	if (f == NULL)
+		return 0;
+	if (f->url == NULL || f->state == NULL)
+		return -1;
+	els = json_object_new_array();
+	for (i = 0; i < PLATFORM_FORM_FIELDS; i++) {
+		if (f->label[i] == NULL)
+			continue;
+		el = json_object_new_object();
+		json_object_object_add(
+		    el, "name", json_object_new_string(f->name[i]));
+		json_object_object_add(el, "display_name",
+		    platform_json_string_max(f->label[i], 24));
+		if (f->hint[i] != NULL)
+			json_object_object_add(el, "help_text",
+			    platform_json_string_max(f->hint[i], 150));
+		if (i == PLATFORM_FORM_CONSENT) {
+			json_object_object_add(
+			    el, "type", json_object_new_string("bool"));
+			/* Our own check says why it is needed. */
+			json_object_object_add(
+			    el, "optional", json_object_new_boolean(1));
+		} else {
+			json_object_object_add(el, "type",
+			    json_object_new_string(
+			        i == PLATFORM_FORM_DESCRIPTION ? "textarea"
+			                                       : "text"));
+			json_object_object_add(el, "max_length",
+			    json_object_new_int(
+			        (int)(f->max[i] < 3000 ? f->max[i] : 3000)));
+		}
+		json_object_array_add(els, el);
+	}
+	dlg = json_object_new_object();
+	json_object_object_add(
+	    dlg, "callback_id", json_object_new_string("intake"));
+	json_object_object_add(
+	    dlg, "title", platform_json_string_max(f->title, 24));
+	json_object_object_add(
+	    dlg, "submit_label", json_object_new_string(f->submit));
+	json_object_object_add(dlg, "state", json_object_new_string(f->state));
+	json_object_object_add(dlg, "elements", els);
+	o = json_object_new_object();
+	json_object_object_add(
+	    o, "trigger_id", json_object_new_string(f->trigger));
+	json_object_object_add(o, "url", json_object_new_string(f->url));
+	json_object_object_add(o, "dialog", dlg);
+	c->url = platform_api_url(&bot, "/api/v4/actions/dialogs/open");
+	c->header[0] = xasprintf("Authorization: Bearer %s", bot.token);
+	c->header[1] = xstrdup("Content-Type: application/json");
+	c->body = platform_json_take(o);
+	return 0;
+}
+
+/* submission{name: value}: strings, and the consent as a boolean. */
+static void
+mm_form_values(
+    const struct hook_event *ev, const char *value[PLATFORM_FORM_FIELDS])
+{
+	const struct mm_doc *d = ev->doc;
+	struct json_object *sub = platform_json_obj(d->json, "submission"), *v;
+	size_t i;
+
+	for (i = 0; i < PLATFORM_FORM_FIELDS; i++) {
+		if (!json_object_object_get_ex(sub, platform_form_names[i], &v))
+			continue;
+		if (json_object_is_type(v, json_type_boolean))
+			value[i] = json_object_get_boolean(v) ? "yes" : "no";
+		else if (json_object_is_type(v, json_type_string))
+			value[i] = json_object_get_string(v);
+	}
+}
+
+static char *
+mm_form_errors(char *const err[PLATFORM_FORM_FIELDS])
+{
+	return platform_form_errors_json(NULL, err);
+}
+
 const struct platform platform_mattermost = {
     .name = "mattermost",
     .needs = PLATFORM_NEEDS_TOKEN,
@@ -343,6 +489,11 @@ const struct platform platform_mattermost = {
     .parse = mm_parse,
     .render = mm_render,
     .slash_commands = true,
+    .form_fields = 0x7f, /* every field */
+    .form_open = mm_form_open,
+    .form_values = mm_form_values,
+    .form_errors = mm_form_errors,
+    .form_done = "{}",
     .get_requests = true,
     .dialect = PLATFORM_MARKDOWN,
     /* 16383 runes per post; rate limiting off unless enabled (10/s). */

@@ -7,8 +7,9 @@
  * token.  There is no private way back: replies go into the thread.
  */
 #define LOG_MODULE "teams"
-#include <stdlib.h>
+#include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -209,7 +210,11 @@ teams_classify_2xx(long status, const char *body, size_t len, long *wait_ms,
 	for (p = body; (size_t)(p - body) + 11 <= len; p++) {
 		if (strncasecmp(p, "HTTP error ", 11) != 0)
 			continue;
-		code = strtol(p + 11, NULL, 10);
+		/* Digits within len: the body need not end in a NUL. */
+		for (code = 0, p += 11; (size_t)(p - body) < len &&
+		     isdigit((unsigned char)*p) && code < 1000;
+		     p++)
+			code = code * 10 + (*p - '0');
 		if (code < 100 || code > 599)
 			break;
 		snprintf(

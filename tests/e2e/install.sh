@@ -32,10 +32,11 @@ pass "man pages lint clean"
 if command -v systemd-analyze >/dev/null; then
 	sed "s|/usr/sbin/intakebot|$R/usr/sbin/intakebot|g" \
 		"$R/usr/lib/systemd/system/intakebot.service" >"$T/intakebot.service"
-	MANPATH="$R/usr/share/man" systemd-analyze verify "$T/intakebot.service" \
+	# The man pages are checked with mandoc above; man(1) (man-db) need
+	# not be installed.
+	systemd-analyze verify --man=no "$T/intakebot.service" \
 		>"$T/verify.log" 2>&1 || { cat "$T/verify.log"; fail "systemd-analyze verify"; }
-	# Only man page look-ups may complain, where man(1) is not installed.
-	if grep -v "Command 'man " "$T/verify.log" | grep -q .; then
+	if grep -q . "$T/verify.log"; then
 		cat "$T/verify.log"; fail "systemd-analyze verify warnings"
 	fi
 	systemd-analyze security --offline=true "$T/intakebot.service" >"$T/sec.log" 2>&1 || true

@@ -28,6 +28,8 @@ conf() { # conf FILE MM_TOKEN SLACK_TOKEN DISCORD_TOKEN RC_TOKEN
 [bot]
 content_dir = $TOP/content
 data_dir = $T/data
+[consult]
+intake = oneline
 [http]
 listen = 127.0.0.1:$PORT
 [mattermost]

@@ -19,7 +19,9 @@ TOKEN and X-User-Id ID; anything else is the platform's 401.
 Then the answer comes from DIR/modes, one per line, as in sink.py: each
 request takes the first line, the last one stays; none means ok.
   ok            the platform's success answer, with the state it keeps
-                (the bot's id, DM channels opened, posts made)
+                (the bot's id, DM channels opened, posts made,
+                a form opened with views.open or dialogs/open, once per
+                trigger_id)
   429 SECONDS   429 with Retry-After: SECONDS (Discord: also its JSON
                 {"retry_after": SECONDS, "global": false})
   okfalse ERR   an error inside a 200: Slack {"ok":false,"error":ERR},
@@ -158,6 +160,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 STATE["channels"][user] = ch
             return ch
 
+    def trigger_used(self, trigger):
+        """A trigger opens one view: true the second time."""
+        with LOCK:
+            used = trigger in STATE.setdefault("triggers", set())
+            STATE["triggers"].add(trigger)
+            return used
+
     def known_channel(self, ch):
         with LOCK:
             return ch in STATE["channels"].values()
@@ -184,6 +193,21 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.answer(201, {"id": "post%022d" % COUNT[0],
                                      "channel_id": doc["channel_id"],
                                      "message": doc.get("message", "")})
+        if p == "/api/v4/actions/dialogs/open":
+            # The trigger is the credential; a dialog the server would
+            # refuse is a 400 here (Mattermost only logs it).
+            dlg = doc.get("dialog") if isinstance(doc, dict) else None
+            if (not doc.get("trigger_id") or not doc.get("url") or
+                    not isinstance(dlg, dict) or not dlg.get("title") or
+                    len(dlg["title"]) > 24 or not dlg.get("elements") or
+                    any(len(e.get("display_name", "")) > 24 or
+                        not e.get("name") for e in dlg["elements"])):
+                return self.answer(400, error_body("mattermost", 400,
+                                                   "invalid_dialog"))
+            if self.trigger_used(doc["trigger_id"]):
+                return self.answer(400, error_body(
+                    "mattermost", 400, "decode_trigger_id.expired"))
+            return self.answer(200, {"status": "OK"})
         self.answer(404, error_body("mattermost", 404, "not_found"))
 
     def ok_slack(self, doc):
@@ -201,6 +225,21 @@ class Handler(http.server.BaseHTTPRequestHandler):
                                                    "channel_not_found"))
             return self.answer(200, {"ok": True, "channel": doc["channel"],
                                      "ts": "1700000000.%06d" % COUNT[0]})
+        if p == "/views.open":
+            v = doc.get("view") if isinstance(doc, dict) else None
+            if not isinstance(doc, dict) or not doc.get("trigger_id"):
+                return self.answer(200, error_body("slack", 200,
+                                                   "invalid_trigger_id"))
+            if (not isinstance(v, dict) or v.get("type") != "modal" or
+                    len(v.get("title", {}).get("text", "")) > 24 or
+                    not v.get("blocks")):
+                return self.answer(200, error_body("slack", 200,
+                                                   "invalid_arguments"))
+            if self.trigger_used(doc["trigger_id"]):
+                return self.answer(200, error_body("slack", 200,
+                                                   "exchanged_trigger_id"))
+            return self.answer(200, {"ok": True, "view": {
+                "id": "V%08d" % COUNT[0]}})
         self.answer(200, error_body("slack", 200, "unknown_method"))
 
     def ok_discord(self, doc):

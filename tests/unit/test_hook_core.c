@@ -203,7 +203,7 @@ test_pipeline(void **state)
 	pl.token = "t0,t1";
 	pl.staff_channel = "#staff";
 	ctx = (struct hook_ctx){&pl, "intakebot", fake_handler, NULL,
-	    hook_cache_new(4, 60), NULL, NULL, NULL};
+	    hook_cache_new(4, 60), NULL, NULL, NULL, NULL};
 	memset(&req, 0, sizeof(req));
 	req.method = "POST";
 	req.content_type = "application/json";

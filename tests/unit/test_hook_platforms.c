@@ -16,6 +16,7 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "catalog.h"
 #include "conf.h"
 #include "crypto.h"
 #include "hook.h"
@@ -62,7 +63,7 @@ run(const char *kind, const char *method, const char *ctype, const char *body,
 	pl.section = (char *)kind;
 	pl.kind = (char *)kind;
 	ctx = (struct hook_ctx){
-	    &pl, "intakebot", fake_handler, NULL, NULL, NULL, NULL, NULL};
+	    &pl, "intakebot", fake_handler, NULL, NULL, NULL, NULL, NULL, NULL};
 	memset(&req, 0, sizeof(req));
 	req.method = method;
 	req.content_type = ctype;
@@ -262,5 +263,17 @@ main(void)
 	    cmocka_unit_test(test_rocketchat),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	struct catalog *catalog;
+	struct diag d;
+	int rc;
+
+	/* The hints are the shipped sentences. */
+	diag_init(&d);
+	catalog = catalog_load("content", &d, NULL);
+	diag_reset(&d);
+	catalog_use(catalog);
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	catalog_use(NULL);
+	catalog_free(catalog);
+	return rc;
 }

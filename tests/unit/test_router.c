@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "catalog.h"
 #include "conf.h"
 #include "content.h"
 #include "diag.h"
@@ -18,6 +19,7 @@
 static struct conf *conf;
 static struct content *content;
 static struct router *router;
+static struct catalog *catalog;
 static char conf_path[] = "/tmp/intakebot-router.XXXXXX";
 
 static int
@@ -37,6 +39,9 @@ setup(void **state)
 	diag_init(&d);
 	conf = conf_load(conf_path, &d);
 	content = content_load("content", router_reserved(), &d);
+	/* The replies are the shipped sentences. */
+	catalog = catalog_load("content", &d, NULL);
+	catalog_use(catalog);
 	diag_print(&d, stderr);
 	diag_reset(&d);
 	if (conf == NULL || content == NULL)
@@ -51,6 +56,8 @@ teardown(void **state)
 {
 	(void)state;
 	router_free(router);
+	catalog_use(NULL);
+	catalog_free(catalog);
 	content_free(content);
 	conf_free(conf);
 	unlink(conf_path);

@@ -6,8 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "store.h"
 
@@ -175,6 +179,135 @@ test_states_and_purge(void **state)
 	store_close(s);
 }
 
+/* Runs fn(s) with stderr (the log) going to a file; returns its text. */
+static char *
+capture_log(struct store *s, int64_t (*fn)(struct store *), int64_t *rc)
+{
+	char path[600], *text;
+	FILE *f;
+	long n;
+	int saved;
+
+	snprintf(path, sizeof(path), "%s/log.txt", dir);
+	fflush(stderr);
+	saved = dup(2);
+	assert_true(freopen(path, "w", stderr) != NULL);
+	*rc = fn(s);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	text = calloc(1, (size_t)n + 1);
+	assert_int_equal(fread(text, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	return text;
+}
+
+static int
+count_lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s != '\0'; s++)
+		n += *s == '\n';
+	return n;
+}
+
+static int64_t
+add_one(struct store *s)
+{
+	static const char *dests[] = {"irc"};
+
+	return add(
+	    s, "carol", "a request that must not be lost", 2000, dests, 1);
+}
+
+/*
+ * Another process holds the write lock: the request is refused with one
+ * warning that names the file and the cause, and nothing about a
+ * rollback.
+ */
+static void
+test_failed_write_locked(void **state)
+{
+	char path[512];
+	sqlite3 *other;
+	struct store *s;
+	int64_t rc;
+	char *log;
+
+	(void)state;
+	s = store_open(dir);
+	assert_non_null(s);
+	assert_null(store_write_error(s));
+	snprintf(path, sizeof(path), "%s/intakebot.db", dir);
+	assert_int_equal(sqlite3_open(path, &other), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL),
+	    SQLITE_OK);
+	log = capture_log(s, add_one, &rc);
+	assert_int_equal(rc, -1);
+	assert_int_equal(count_lines(log), 1);
+	assert_non_null(strstr(log, "intakebot.db"));
+	assert_non_null(strstr(log, "locked by another process"));
+	assert_null(strstr(log, "rollback"));
+	free(log);
+	assert_string_equal(store_write_error(s), "locked by another process");
+	/* The lock goes: the next probe and the next request succeed. */
+	assert_int_equal(
+	    sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(other);
+	assert_null(store_write_error(s));
+	assert_true(add_one(s) > 0);
+	store_close(s);
+}
+
+/*
+ * The commit itself fails (the WAL cannot grow: a file size limit stands
+ * in for a full disk here; tests/e2e/fault-disk.sh fills a real one).
+ * SQLite has already rolled back: one warning, no "cannot rollback".
+ */
+static void
+test_failed_commit_no_rollback_noise(void **state)
+{
+	char path[512];
+	struct rlimit old, lim;
+	struct store *s;
+	struct stat st;
+	int64_t rc, before;
+	char *log;
+
+	(void)state;
+	s = store_open(dir);
+	assert_non_null(s);
+	before = store_outbox_pending(s, NULL);
+	snprintf(path, sizeof(path), "%s/intakebot.db-wal", dir);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_IGN);
+	lim = old;
+	lim.rlim_cur = (rlim_t)st.st_size;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	log = capture_log(s, add_one, &rc);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	assert_int_equal(rc, -1);
+	assert_int_equal(count_lines(log), 1);
+	assert_non_null(strstr(log, "request not stored: commit"));
+	assert_non_null(strstr(log, "I/O error"));
+	assert_null(strstr(log, "rollback"));
+	free(log);
+	/* Nothing half-written, and the store works again. */
+	assert_int_equal(store_outbox_pending(s, NULL), before);
+	assert_null(store_write_error(s));
+	assert_true(add_one(s) > 0);
+	assert_int_equal(store_outbox_pending(s, NULL), before + 1);
+	store_close(s);
+}
+
 /* The account a request keeps; each requester's oldest pending reply. */
 static void
 test_replies_per_requester(void **state)
@@ -237,6 +370,8 @@ main(void)
 	    cmocka_unit_test(test_file_mode_and_reopen),
 	    cmocka_unit_test(test_outbox_order),
 	    cmocka_unit_test(test_states_and_purge),
+	    cmocka_unit_test(test_failed_write_locked),
+	    cmocka_unit_test(test_failed_commit_no_rollback_noise),
 	    cmocka_unit_test(test_replies_per_requester),
 	};
 
