@@ -198,27 +198,51 @@ bot_form_call(void *arg, const char *section, struct platform_call *c)
 }
 
 /*
- * Staff replies go back to requesters by the platform's direct messages.
- * IRC requesters: the IRC side has to say when the nick is online with
- * the account that asked (MONITOR, else ISON); until irc.c offers that,
- * they cannot be replied to.  Seam: can() true for "irc", ready()
- * asking irc.c, post() sending a PRIVMSG.
+ * Staff replies go back to requesters by the platform's direct messages,
+ * or on IRC by PRIVMSG to the nick once irc.c says it is online with the
+ * account that asked (MONITOR, else ISON, then WHOIS): those wait.
  */
+static bool
+bot_reply_is_irc(const struct store_consult *c)
+{
+	return strcmp(c->adapter, "irc") == 0;
+}
+
 static bool
 bot_reply_can(void *ctx, const struct store_consult *c, const char **why)
 {
 	struct bot *b = ctx;
 
+	if (bot_reply_is_irc(c) && b->irc != NULL)
+		return true;
 	if (b->notify != NULL && notify_dm_ready(b->notify, c->adapter))
 		return true;
-	if (strcmp(c->adapter, "irc") == 0)
-		*why = "replies to IRC requesters are not available yet";
-	else if (platform_find(c->adapter) != NULL)
+	if (platform_find(c->adapter) != NULL)
 		*why = "no bot account (api_url, bot_token) for that platform";
 	else
 		*why = "that adapter has no way back to the requester";
 	return false;
 }
+
+static bool
+bot_reply_ready(void *ctx, const struct store_consult *c)
+{
+	struct bot *b = ctx;
+
+	if (!bot_reply_is_irc(c))
+		return true;
+	return b->irc != NULL &&
+	    irc_requester_ready(b->irc, c->requester, c->account);
+}
+
+static bool
+bot_reply_waits(void *ctx, const struct store_consult *c)
+{
+	(void)ctx;
+	return bot_reply_is_irc(c);
+}
+
+static void bot_on_irc_posted(void *arg, bool ok);
 
 static int
 bot_reply_post(void *ctx, const struct store_consult *c, const char *text,
@@ -228,6 +252,19 @@ bot_reply_post(void *ctx, const struct store_consult *c, const char *text,
 	struct bot *b = ctx;
 	struct bot_post *bp;
 
+	if (bot_reply_is_irc(c)) {
+		if (b->irc == NULL)
+			return -1;
+		bp = xmalloc(sizeof(*bp));
+		bp->cb = cb;
+		bp->arg = arg;
+		if (irc_post_private(b->irc, c->requester, c->account, text,
+		        bot_on_irc_posted, bp) == -1) {
+			free(bp);
+			return -1;
+		}
+		return 0;
+	}
 	if (b->notify == NULL || p == NULL)
 		return -1;
 	bp = xmalloc(sizeof(*bp));
@@ -454,7 +491,8 @@ bot_new(const struct bot_options *opt)
 	}
 	b->consult = consult_new(b->loop, b->store, b->conf);
 	consult_set_replier(b->consult,
-	    &(struct consult_replier){bot_reply_can, NULL, bot_reply_post, b});
+	    &(struct consult_replier){bot_reply_can, bot_reply_ready,
+	        bot_reply_waits, bot_reply_post, b});
 	b->intake = intake_new(b->loop, b->store, b->consult, b->conf);
 	metrics_help("intakebot_outbox_dead", "gauge",
 	    "dead-lettered deliveries of requests nobody has claimed");

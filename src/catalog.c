@@ -80,6 +80,9 @@ static const struct catalog_key {
     {"form.consent_hint", "days"},
     {"staff.details", "number name contact language availability urgency"},
     {"staff.reminder", "number line"},
+    {"reply.delivered", "number who nick seconds"},
+    {"reply.given_up", "number who nick seconds"},
+    {"reply.history_given_up", "time"},
     /* router.c */
     {"router.did_you_mean", "suggestions"},
     {"router.or", ""},

@@ -113,6 +113,8 @@ static const struct conf_key conf_keys[] = {
         3650, 0},
     {"consult", "dead_letter_after", CONF_INT, S(consult_dead_after), "86400",
         5, 2592000, 0},
+    {"consult", "reply_wait", CONF_INT, S(consult_reply_wait), "604800", 5,
+        31536000, 0},
     {"consult", "staff_accounts", CONF_STR, S(consult_staff_accounts), "", 0,
         4096, 0},
     {"consult", "intake", CONF_STR, S(consult_intake), "guided", 1, 16, 0},

@@ -97,6 +97,7 @@ struct conf {
 	int consult_rate_per_min;
 	int consult_retention_days;
 	int consult_dead_after;
+	int consult_reply_wait; /* s a reply waits for an IRC requester */
 	char *consult_staff_accounts;
 	char *consult_intake;        /* "guided" or "oneline" */
 	int consult_intake_timeout;  /* s before an unanswered intake goes */

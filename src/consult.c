@@ -46,6 +46,9 @@ struct consult_lane {
 	int64_t created;  /* of the reply in flight */
 	int64_t retry_at; /* ms, monotonic */
 	long backoff;     /* ms */
+	bool waits;       /* staff are told of the delivery */
+	char *who;        /* the staff member, for that */
+	char *nick;
 };
 
 struct consult_dest {
@@ -160,8 +163,11 @@ consult_free(struct consult *co)
 		free(co->dests[i]->name);
 		free(co->dests[i]);
 	}
-	for (i = 0; i < CONSULT_LANES; i++)
+	for (i = 0; i < CONSULT_LANES; i++) {
 		free(co->lanes[i].key);
+		free(co->lanes[i].who);
+		free(co->lanes[i].nick);
+	}
 	free(co);
 }
 
@@ -341,6 +347,7 @@ consult_submit(struct consult *co, const struct message *m, const char *lang,
 	c.channel = (char *)(uintptr_t)m->channel;
 	c.requester = (char *)(uintptr_t)m->sender;
 	c.requester_id = (char *)(uintptr_t)m->sender_id;
+	c.account = (char *)(uintptr_t)m->account;
 	c.text = text;
 	c.lang = (char *)(uintptr_t)lang;
 	f.c = &c;
@@ -827,6 +834,43 @@ consult_reply_request(const struct store_reply *r, struct store_consult *c)
 	c->requester = r->requester;
 	c->requester_id = r->requester_id;
 	c->lang = r->lang;
+	c->account = r->account;
+}
+
+/* Whether replies to c wait for the requester (up to reply_wait). */
+static bool
+consult_reply_waits(const struct consult *co, const struct store_consult *c)
+{
+	return co->replier.waits != NULL &&
+	    co->replier.waits(co->replier.ctx, c);
+}
+
+/* Tells staff, in their language, what became of a reply that waited. */
+static void
+consult_reply_tell(struct consult *co, const char *key, int64_t consult_id,
+    const char *who, const char *nick)
+{
+	char num[24], wait[24], *text;
+
+	snprintf(num, sizeof(num), "%lld", (long long)consult_id);
+	snprintf(wait, sizeof(wait), "%d", co->conf->consult_reply_wait);
+	text = catalog_say(co->conf->language, key, "number", num, "who", who,
+	    "nick", nick, "seconds", wait, NULL);
+	consult_alert(co, text);
+	free(text);
+}
+
+/* A waiting reply whose requester did not come back in time. */
+static void
+consult_reply_give_up(struct consult *co, const struct store_reply *r)
+{
+	store_reply_dead(co->store, r->id, "given up", (int64_t)time(NULL));
+	log_info("reply %lld to request #%lld given up after %d s",
+	    (long long)r->id, (long long)r->consult_id,
+	    co->conf->consult_reply_wait);
+	metrics_inc("intakebot_replies_total", "result=\"given_up\"");
+	consult_reply_tell(
+	    co, "reply.given_up", r->consult_id, r->who, r->requester);
 }
 
 static void
@@ -835,7 +879,7 @@ consult_reply_dead(
 {
 	char num[24], *alert;
 
-	store_reply_dead(co->store, reply_id, why);
+	store_reply_dead(co->store, reply_id, why, (int64_t)time(NULL));
 	log_warnx("reply %lld to request #%lld dead-lettered: %s",
 	    (long long)reply_id, (long long)consult_id, why);
 	metrics_inc("intakebot_replies_total", "result=\"dead\"");
@@ -859,6 +903,9 @@ consult_on_replied(void *arg, bool ok, const char *why)
 		metrics_inc("intakebot_replies_total", "result=\"ok\"");
 		log_info("reply %lld to request #%lld delivered", (long long)id,
 		    (long long)l->consult_id);
+		if (l->waits)
+			consult_reply_tell(co, "reply.delivered", l->consult_id,
+			    l->who, l->nick);
 		l->backoff = CONSULT_BACKOFF_MIN;
 		l->retry_at = 0;
 		consult_kick(co);
@@ -867,7 +914,9 @@ consult_on_replied(void *arg, bool ok, const char *why)
 	if (why == NULL)
 		why = "unknown error";
 	store_reply_attempt(co->store, id, why);
-	if ((int64_t)time(NULL) - l->created >= co->conf->consult_dead_after) {
+	if ((int64_t)time(NULL) - l->created >=
+	    (l->waits ? co->conf->consult_reply_wait
+	              : co->conf->consult_dead_after)) {
 		consult_reply_dead(co, id, l->consult_id, why);
 		return;
 	}
@@ -902,6 +951,8 @@ consult_lane_get(struct consult *co, const char *key, bool *busy)
 	if (free_lane == NULL)
 		return NULL;
 	free(free_lane->key);
+	free(free_lane->who);
+	free(free_lane->nick);
 	memset(free_lane, 0, sizeof(*free_lane));
 	free_lane->owner = co;
 	free_lane->key = xstrdup(key);
@@ -920,8 +971,8 @@ consult_deliver_replies(struct consult *co)
 	int64_t now = (int64_t)time(NULL);
 	const char *why;
 	size_t n, i, j;
-	bool busy, first;
-	long left;
+	bool busy, first, waits;
+	long left, limit;
 
 	if (co->replier.post == NULL)
 		return;
@@ -935,24 +986,36 @@ consult_deliver_replies(struct consult *co)
 			continue;
 		consult_reply_request(&r[i], &c);
 		why = "no private path to the requester";
-		if (now - r[i].created >= co->conf->consult_dead_after ||
+		waits = consult_reply_waits(co, &c);
+		limit = waits ? co->conf->consult_reply_wait
+		              : co->conf->consult_dead_after;
+		if (waits && now - r[i].created >= limit) {
+			consult_reply_give_up(co, &r[i]);
+			continue;
+		}
+		if (now - r[i].created >= limit ||
 		    !co->replier.can(co->replier.ctx, &c, &why)) {
-			if (now - r[i].created >= co->conf->consult_dead_after)
+			if (now - r[i].created >= limit)
 				why = "the requester could not be reached in "
 				      "time";
 			consult_reply_dead(co, r[i].id, r[i].consult_id, why);
 			continue;
 		}
+		/* The lane first: ready() may start a check it then uses. */
+		if ((l = consult_lane_get(co, keys[i], &busy)) == NULL || busy)
+			continue;
 		if (co->replier.ready != NULL &&
 		    !co->replier.ready(co->replier.ctx, &c))
-			continue;
-		if ((l = consult_lane_get(co, keys[i], &busy)) == NULL || busy)
 			continue;
 		l->reply_id = r[i].id;
 		l->consult_id = r[i].consult_id;
 		l->created = r[i].created;
-		left =
-		    (long)(co->conf->consult_dead_after - (now - r[i].created));
+		l->waits = waits;
+		free(l->who);
+		free(l->nick);
+		l->who = xstrdup(r[i].who);
+		l->nick = xstrdup(r[i].requester);
+		left = (long)(limit - (now - r[i].created));
 		text = xasprintf(
 		    "[#%lld] %s", (long long)r[i].consult_id, r[i].text);
 		if (co->replier.post(co->replier.ctx, &c, text,
@@ -1058,6 +1121,11 @@ consult_history(struct consult *co, const struct store_consult *c,
 		    "nick", r[i].who);
 		if (r[i].state == STORE_REPLY_DELIVERED)
 			consult_event(b, lang, ", ", "consult.reply_delivered",
+			    r[i].delivered_at, NULL, NULL);
+		else if (r[i].state == STORE_REPLY_DEAD &&
+		    r[i].last_error != NULL &&
+		    strcmp(r[i].last_error, "given up") == 0)
+			consult_event(b, lang, ", ", "reply.history_given_up",
 			    r[i].delivered_at, NULL, NULL);
 		else if (r[i].state == STORE_REPLY_DEAD)
 			consult_event(b, lang, ", ", "consult.reply_failed", 0,

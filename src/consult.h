@@ -52,11 +52,17 @@ struct consult_replier {
 	bool (*can)(void *ctx, const struct store_consult *c, const char **why);
 	/*
 	 * Whether now is the time (NULL: always): false makes the reply
-	 * wait, up to [consult] dead_letter_after.  The IRC side answers
-	 * here once the nick is online with the account that asked
-	 * (MONITOR or ISON): that is its seam.
+	 * wait.  The IRC side answers true once the nick is online with the
+	 * account that asked (MONITOR or ISON, then WHOIS).
 	 */
 	bool (*ready)(void *ctx, const struct store_consult *c);
+	/*
+	 * Whether replies to c's requester wait for them (NULL: never): such
+	 * a reply is given up after [consult] reply_wait rather than
+	 * dead-lettered after dead_letter_after, and staff are told when it
+	 * is delivered or given up.
+	 */
+	bool (*waits)(void *ctx, const struct store_consult *c);
 	/* Sends text privately to c's requester; as consult_sink.post. */
 	int (*post)(void *ctx, const struct store_consult *c, const char *text,
 	    long give_up_after, consult_done_cb cb, void *arg);

@@ -653,8 +653,8 @@ intake_fmt_cb(void *arg, int64_t id)
 
 /* Consent given: the request is stored, and the dialogue with it. */
 static void
-intake_submit(struct intake *ik, struct store_intake *in, int64_t now,
-    struct replies *out)
+intake_submit(struct intake *ik, struct store_intake *in, const char *account,
+    int64_t now, struct replies *out)
 {
 	const char *names[INTAKE_DESTS_MAX];
 	struct store_consult c;
@@ -677,6 +677,7 @@ intake_submit(struct intake *ik, struct store_intake *in, int64_t now,
 	c.channel = in->channel;
 	c.requester = in->requester;
 	c.requester_id = in->requester_id;
+	c.account = (char *)(uintptr_t)account;
 	c.text = in->field[INTAKE_DESCRIPTION];
 	c.lang = in->field[INTAKE_LANGUAGE];
 	memset(&dt, 0, sizeof(dt));
@@ -753,7 +754,7 @@ intake_feed(struct intake *ik, const struct message *m, struct replies *out)
 		    (const char *const[]){"prefix", prefix, NULL});
 		break;
 	case INTAKE_SUBMIT:
-		intake_submit(ik, &in, now, out);
+		intake_submit(ik, &in, m->account, now, out);
 		break;
 	}
 	store_intake_reset(&in);
@@ -832,7 +833,7 @@ intake_form_submit(struct intake *ik, const struct message *m, const char *lang,
 	in.lang = xstrdup(nerr > 0 ? lang : in.field[INTAKE_LANGUAGE]);
 	if (nerr == 0 && !intake_cooling(ik, m, in.lang, out)) {
 		log_info("intake form submitted on %s", m->adapter);
-		intake_submit(ik, &in, in.updated, out);
+		intake_submit(ik, &in, m->account, in.updated, out);
 	}
 	store_intake_reset(&in);
 	return nerr;

@@ -5,6 +5,7 @@
  *   irc-proto.c  the one dispatch table every server line goes through;
  *   irc-users.c  casemapping, channels, users, accounts and the one
  *                answer to "who sent this" (irc_identify);
+ *   irc-watch.c  requesters a staff reply waits for (MONITOR, ISON);
  *   irc-say.c    rendering, the one choke point for text (irc_say), the
  *                output pump and staff-post acknowledgements;
  *   irc-lib.c    libircclient, behind one file;
@@ -68,6 +69,8 @@ struct irc_held {
 	char account[IRC_ACCOUNT_MAX];
 };
 
+struct irc_watch; /* irc-watch.c */
+
 struct irc_post {
 	void (*cb)(void *, bool);
 	void *arg;
@@ -115,9 +118,13 @@ struct irc {
 	size_t tag_head, ntagged;
 	struct irc_held *held;
 	size_t nheld;
+	struct irc_watch *watch;
+	size_t nwatch;
+	bool monitor; /* ISUPPORT MONITOR */
+	uint64_t ison_sent, ison_done;
 
 	uint64_t t_reg, t_ping, t_teardown, t_reconnect;
-	uint64_t t_regain, t_join, t_identify, t_post, t_whois;
+	uint64_t t_regain, t_join, t_identify, t_post, t_whois, t_watch;
 	int64_t backoff_ms;
 	int64_t ready_at;
 	int64_t down_since; /* when the link last stopped being ready */
@@ -185,5 +192,19 @@ void irc_on_drop(void *arg, void *tag);
 void irc_inflight_fail_all(struct irc *);
 void irc_inflight_done(struct irc *, uint64_t total);
 long irc_on_post_timer(void *arg);
+/* As irc_post_staff, to target (a nick or channel) by PRIVMSG. */
+int irc_post_to(struct irc *, const char *target, const char *text,
+    void (*cb)(void *arg, bool ok), void *arg);
+
+/* irc-watch.c: what the server says about watched nicks. */
+void irc_watch_monitor(struct irc *, const char *list, bool online);
+void irc_watch_monitor_full(struct irc *, const char *list);
+void irc_watch_ison_reply(struct irc *, const char *list);
+void irc_watch_account(struct irc *, const char *nick, const char *account);
+void irc_watch_gone(struct irc *, const char *nick);
+void irc_watch_changed(struct irc *, const char *nick);
+void irc_watch_whois_end(struct irc *, const char *nick);
+void irc_watch_reset(struct irc *);
+void irc_watch_free(struct irc *);
 
 #endif

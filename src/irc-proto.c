@@ -75,6 +75,9 @@ irc_h_isupport(struct irc *irc, const struct irc_line *l)
 		else if (strncmp(t, "NETWORK=", 8) == 0)
 			snprintf(
 			    irc->network, sizeof(irc->network), "%s", t + 8);
+		else if (strcmp(t, "MONITOR") == 0 ||
+		    strncmp(t, "MONITOR=", 8) == 0)
+			irc->monitor = true;
 	}
 	return true;
 }
@@ -228,6 +231,7 @@ irc_h_join(struct irc *irc, const struct irc_line *l)
 	if (c == NULL || !c->joined)
 		return true;
 	irc_member(irc, c, nick, true);
+	irc_watch_changed(irc, nick);
 	/* extended-join: JOIN #chan account :realname */
 	if (l->nparams >= 2 && l->params[1][0] != '\0')
 		irc_user_set_account(irc, nick, l->params[1]);
@@ -279,6 +283,7 @@ irc_h_quit(struct irc *irc, const struct irc_line *l)
 
 	irc_line_nick(l->prefix, nick, sizeof(nick));
 	irc_user_forget(irc, nick);
+	irc_watch_changed(irc, nick);
 	if (irc_same(irc, nick, irc->conf->nick))
 		irc_regain_now(irc);
 	return true;
@@ -297,6 +302,8 @@ irc_h_nick(struct irc *irc, const struct irc_line *l)
 		return true;
 	}
 	irc_user_rename(irc, nick, l->params[0]);
+	irc_watch_changed(irc, nick);
+	irc_watch_changed(irc, l->params[0]);
 	if (irc_same(irc, nick, irc->conf->nick))
 		irc_regain_now(irc);
 	return true;
@@ -310,6 +317,7 @@ irc_h_account(struct irc *irc, const struct irc_line *l)
 
 	irc_line_nick(l->prefix, nick, sizeof(nick));
 	irc_user_set_account(irc, nick, l->params[0]);
+	irc_watch_changed(irc, nick);
 	return true;
 }
 
@@ -338,6 +346,7 @@ irc_h_whois_account(struct irc *irc, const struct irc_line *l)
 {
 	irc_user_set_account(irc, l->params[1], l->params[2]);
 	irc_held_whois(irc, l->params[1], NULL, l->params[2]);
+	irc_watch_account(irc, l->params[1], l->params[2]);
 	return true;
 }
 
@@ -353,6 +362,46 @@ irc_h_whois_end(struct irc *irc, const struct irc_line *l)
 		u->account = xstrdup("");
 	irc_fold(irc, l->params[1], f, sizeof(f));
 	irc_held_release(irc, f, true);
+	irc_watch_whois_end(irc, l->params[1]);
+	return true;
+}
+
+/* 401: me nick :No such nick */
+static bool
+irc_h_no_nick(struct irc *irc, const struct irc_line *l)
+{
+	irc_watch_gone(irc, l->params[1]);
+	return true;
+}
+
+/* ISON: me :nick nick... */
+static bool
+irc_h_ison(struct irc *irc, const struct irc_line *l)
+{
+	irc_watch_ison_reply(irc, irc_last(l));
+	return true;
+}
+
+/* MONITOR 730 online, 731 offline: me :targets */
+static bool
+irc_h_mon_online(struct irc *irc, const struct irc_line *l)
+{
+	irc_watch_monitor(irc, irc_last(l), true);
+	return true;
+}
+
+static bool
+irc_h_mon_offline(struct irc *irc, const struct irc_line *l)
+{
+	irc_watch_monitor(irc, irc_last(l), false);
+	return true;
+}
+
+/* 734: me limit targets :Monitor list is full */
+static bool
+irc_h_mon_full(struct irc *irc, const struct irc_line *l)
+{
+	irc_watch_monitor_full(irc, l->params[2]);
 	return true;
 }
 
@@ -433,6 +482,11 @@ static const struct irc_handler irc_lib_table[] = {
     {"311", 4, irc_h_whois_user},
     {"330", 3, irc_h_whois_account},
     {"318", 2, irc_h_whois_end},
+    {"401", 2, irc_h_no_nick},
+    {"303", 2, irc_h_ison},
+    {"730", 2, irc_h_mon_online},
+    {"731", 2, irc_h_mon_offline},
+    {"734", 3, irc_h_mon_full},
     {"404", 2, irc_h_cannot_send},
     {"405", 2, irc_h_join_refused},
     {"471", 2, irc_h_join_refused},

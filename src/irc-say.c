@@ -263,18 +263,25 @@ int
 irc_post_staff(
     struct irc *irc, const char *text, void (*cb)(void *, bool), void *arg)
 {
+	if (!irc_staff_ready(irc))
+		return -1;
+	return irc_post_to(irc, irc_staff_chan(irc)->name, text, cb, arg);
+}
+
+int
+irc_post_to(struct irc *irc, const char *target, const char *text,
+    void (*cb)(void *, bool), void *arg)
+{
 	struct irc_post *p;
 	char *plain;
 	int n;
 
-	if (!irc_staff_ready(irc))
-		return -1;
 	p = xcalloc(1, sizeof(*p));
 	p->cb = cb;
 	p->arg = arg;
 	p->refs = 1;
 	plain = text_render_plain(text);
-	n = irc_say(irc, "PRIVMSG", irc_staff_chan(irc)->name, "", plain, 0, p);
+	n = irc_say(irc, "PRIVMSG", target, "", plain, 0, p);
 	free(plain);
 	if (n <= 0) {
 		free(p);

@@ -327,12 +327,17 @@ irc_staff_account(struct irc *irc, const char *account)
 	return ok;
 }
 
-/* Whether any check depends on a services account. */
+/*
+ * Whether any check depends on a services account: rights by account,
+ * or a network with accounts at all, where the account a requester
+ * asks from decides who may receive staff replies.
+ */
 static bool
 irc_accounts_matter(const struct irc *irc)
 {
 	return strcasestr(irc->conf->irc_admins, "account:") != NULL ||
-	    irc->conf->consult_staff_accounts[0] != '\0';
+	    irc->conf->consult_staff_accounts[0] != '\0' ||
+	    (irc->cap != NULL && irc_cap_enabled(irc->cap, "account-notify"));
 }
 
 /*

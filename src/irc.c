@@ -104,6 +104,7 @@ irc_teardown(struct irc *irc)
 	irc_inflight_fail_all(irc);
 	irc_users_clear(irc);
 	irc_held_clear(irc);
+	irc_watch_reset(irc);
 	irc->ntagged = 0;
 	for (i = 0; i < irc->nchans; i++)
 		irc->chans[i].joined = false;
@@ -656,6 +657,7 @@ irc_free(struct irc *irc)
 	}
 	free(irc->chans);
 	irc_users_clear(irc);
+	irc_watch_free(irc);
 	free(irc);
 }
 

@@ -57,6 +57,22 @@ int irc_post_staff(
 bool irc_staff_ready(const struct irc *);
 
 /*
+ * Whether a staff reply may go to nick now: it is online and a WHOIS
+ * since the last reply to it found it logged in to account (NULL or "":
+ * any account or none).  Starts watching nick (MONITOR where the server
+ * offers it, else ISON every few seconds) and asks the WHOIS when
+ * needed; false means "wait, ask again later".
+ */
+bool irc_requester_ready(struct irc *, const char *nick, const char *account);
+/*
+ * Sends text to nick by PRIVMSG, as irc_post_staff does to the staff
+ * channel, when irc_requester_ready(nick, account) holds; -1 at once
+ * otherwise.  Each reply needs a WHOIS of its own.
+ */
+int irc_post_private(struct irc *, const char *nick, const char *account,
+    const char *text, void (*cb)(void *arg, bool ok), void *arg);
+
+/*
  * Joins (join true) or parts a channel at an admin's request; it stays
  * so across reconnects until the next reload, which applies the config's
  * channel list again.  Returns 0, or -1 with the reason in why (which may

@@ -93,6 +93,8 @@ static const char *store_migrations[] = {
     "  last_error TEXT);"
     "CREATE INDEX replies_pending ON replies(state, id);"
     "CREATE INDEX replies_consult ON replies(consult_id, id);",
+    /* 4: the services account a requester proved when they asked. */
+    "ALTER TABLE consults ADD COLUMN account TEXT;",
 };
 
 #define NMIGRATIONS (sizeof(store_migrations) / sizeof(store_migrations[0]))
@@ -100,13 +102,13 @@ static const char *store_migrations[] = {
 /* The columns store_consult_read expects, in its order. */
 #define STORE_CONSULT_COLS                                                     \
 	"id, created, adapter, channel, requester, requester_id, text, "       \
-	"lang, state, claimed_by, claimed_at, done_at"
+	"lang, state, claimed_by, claimed_at, done_at, account"
 
 /* The columns store_reply_read expects, in its order. */
 #define STORE_REPLY_COLS                                                       \
 	"r.id, r.consult_id, r.created, r.who, r.text, r.state, r.attempts, "  \
 	"r.delivered_at, r.last_error, c.adapter, c.requester, "               \
-	"c.requester_id, c.lang"
+	"c.requester_id, c.lang, c.account"
 
 enum {
 	ST_ADD,
@@ -137,7 +139,8 @@ enum {
 
 static const char *store_sql[ST_COUNT] = {
     [ST_ADD] = "INSERT INTO consults (created, adapter, channel, "
-               "requester, requester_id, text, lang) VALUES (?,?,?,?,?,?,?)",
+               "requester, requester_id, text, lang, account) "
+               "VALUES (?,?,?,?,?,?,?,?)",
     [ST_OUT_ADD] = "INSERT INTO outbox (consult_id, dest, text, created) "
                    "VALUES (?,?,?,?)",
     [ST_LAST] = "SELECT id, created FROM consults WHERE requester_id = ? "
@@ -162,9 +165,16 @@ static const char *store_sql[ST_COUNT] = {
     [ST_COMMIT] = "COMMIT",
     [ST_REPLY_ADD] = "INSERT INTO replies (consult_id, created, who, text) "
                      "VALUES (?,?,?,?)",
+    /* Each requester's oldest: replies waiting long for one requester
+     * do not hide the others' behind the limit. */
     [ST_REPLY_PENDING] = "SELECT " STORE_REPLY_COLS " FROM replies r "
                          "JOIN consults c ON c.id = r.consult_id "
-                         "WHERE r.state = 0 ORDER BY r.id LIMIT ?",
+                         "WHERE r.state = 0 AND r.id = (SELECT min(r2.id) "
+                         "FROM replies r2 JOIN consults c2 ON "
+                         "c2.id = r2.consult_id WHERE r2.state = 0 AND "
+                         "c2.adapter = c.adapter AND "
+                         "c2.requester_id = c.requester_id) "
+                         "ORDER BY r.id LIMIT ?",
     [ST_REPLY_LIST] = "SELECT " STORE_REPLY_COLS " FROM replies r "
                       "JOIN consults c ON c.id = r.consult_id "
                       "WHERE r.consult_id = ? ORDER BY r.id LIMIT ?",
@@ -172,8 +182,8 @@ static const char *store_sql[ST_COUNT] = {
                            "attempts = attempts + 1 WHERE id = ?",
     [ST_REPLY_ATTEMPT] = "UPDATE replies SET attempts = attempts + 1, "
                          "last_error = ? WHERE id = ?",
-    [ST_REPLY_DEAD] = "UPDATE replies SET state = 2, last_error = ? "
-                      "WHERE id = ?",
+    [ST_REPLY_DEAD] = "UPDATE replies SET state = 2, last_error = ?, "
+                      "delivered_at = ? WHERE id = ?",
     [ST_REPLY_PURGE] = "DELETE FROM replies WHERE consult_id NOT IN "
                        "(SELECT id FROM consults)",
     [ST_OUTBOX_LIST] = "SELECT dest, state, delivered_at FROM outbox "
@@ -471,6 +481,7 @@ store_consult_insert(struct store *s, const struct store_consult *c,
 	store_bind_text(st, 5, c->requester_id);
 	store_bind_text(st, 6, c->text);
 	store_bind_text(st, 7, c->lang);
+	store_bind_text(st, 8, c->account);
 	what = "request not stored: insert";
 	if (store_step(st) == -1)
 		goto fail;
@@ -571,6 +582,7 @@ store_consult_read(sqlite3_stmt *st, struct store_consult *c)
 	c->claimed_by = store_col_dup(st, 9);
 	c->claimed_at = sqlite3_column_int64(st, 10);
 	c->done_at = sqlite3_column_int64(st, 11);
+	c->account = store_col_dup(st, 12);
 }
 
 int
@@ -598,6 +610,7 @@ store_consult_reset(struct store_consult *c)
 	free(c->requester_id);
 	free(c->text);
 	free(c->lang);
+	free(c->account);
 	free(c->claimed_by);
 	memset(c, 0, sizeof(*c));
 }
@@ -1345,6 +1358,7 @@ store_reply_rows(
 		r->requester = store_col_dup(st, 10);
 		r->requester_id = store_col_dup(st, 11);
 		r->lang = store_col_dup(st, 12);
+		r->account = store_col_dup(st, 13);
 	}
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
@@ -1375,6 +1389,7 @@ store_reply_reset(struct store_reply *r)
 	free(r->requester);
 	free(r->requester_id);
 	free(r->lang);
+	free(r->account);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -1395,10 +1410,11 @@ store_reply_attempt(struct store *s, int64_t id, const char *why)
 }
 
 int
-store_reply_dead(struct store *s, int64_t id, const char *why)
+store_reply_dead(struct store *s, int64_t id, const char *why, int64_t now)
 {
 	store_bind_text(s->st[ST_REPLY_DEAD], 1, why);
-	sqlite3_bind_int64(s->st[ST_REPLY_DEAD], 2, id);
+	sqlite3_bind_int64(s->st[ST_REPLY_DEAD], 2, now);
+	sqlite3_bind_int64(s->st[ST_REPLY_DEAD], 3, id);
 	return store_step_done(s, s->st[ST_REPLY_DEAD], "reply dead-letter");
 }
 

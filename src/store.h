@@ -23,6 +23,7 @@ struct store_consult {
 	char *channel;      /* NULL: private */
 	char *requester;    /* display name / nick */
 	char *requester_id; /* stable id on that platform */
+	char *account;      /* services account proved when asked; NULL: none */
 	char *text;
 	char *lang;
 	enum store_state state;
@@ -131,19 +132,23 @@ struct store_reply {
 	char *text;
 	int state; /* enum store_reply_state */
 	int attempts;
-	int64_t delivered_at;
+	int64_t delivered_at; /* or given up, when dead */
 	char *last_error;
 	/* Of the request. */
 	char *adapter;
 	char *requester;
 	char *requester_id;
 	char *lang;
+	char *account;
 };
 
 /* Adds a pending reply (committed on return); its id, or -1. */
 int64_t store_reply_add(struct store *, int64_t consult_id, const char *who,
     const char *text, int64_t now);
-/* The pending replies, oldest first, at most max (reset each). */
+/*
+ * The oldest pending reply of each requester (adapter and requester_id),
+ * oldest first, at most max (reset each).
+ */
 size_t store_reply_pending(struct store *, struct store_reply *, size_t max);
 /* The replies to a request, oldest first, at most max (reset each). */
 size_t store_reply_list(
@@ -151,7 +156,7 @@ size_t store_reply_list(
 void store_reply_reset(struct store_reply *);
 int store_reply_delivered(struct store *, int64_t id, int64_t now);
 int store_reply_attempt(struct store *, int64_t id, const char *why);
-int store_reply_dead(struct store *, int64_t id, const char *why);
+int store_reply_dead(struct store *, int64_t id, const char *why, int64_t now);
 /* Calls cb for each delivery row of a request (state 0, 1, 2). */
 int store_outbox_each(struct store *, int64_t consult_id,
     void (*cb)(void *arg, const char *dest, int state, int64_t delivered_at),

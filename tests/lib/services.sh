@@ -82,6 +82,11 @@ s = open(p).read()
 s = s.replace("regdelay = 30s", "regdelay = 0s")
 s = s.replace("forceemail = yes", "forceemail = no")
 open(p, "w").write(s)
+# Every test client comes from 127.0.0.1.
+p = d + "/anope/operserv.conf"
+s = open(p).read()
+s = s.replace("defaultsessionlimit = 3", "defaultsessionlimit = 100")
+open(p, "w").write(s)
 PY
 	# Both refuse root only by default; tests may run as root in CI.
 	_root=""

@@ -308,6 +308,61 @@ test_failed_commit_no_rollback_noise(void **state)
 	store_close(s);
 }
 
+/* The account a request keeps; each requester's oldest pending reply. */
+static void
+test_replies_per_requester(void **state)
+{
+	struct store_reply r[8];
+	struct store_consult c;
+	struct store *s;
+	int64_t a, b, r1, r2, r3;
+	size_t n;
+
+	(void)state;
+	s = store_open(dir);
+	assert_non_null(s);
+	memset(&c, 0, sizeof(c));
+	c.created = 5000;
+	c.adapter = "irc";
+	c.requester = "erin";
+	c.requester_id = "erin!e@host";
+	c.account = "erin";
+	c.text = "help";
+	c.lang = "en";
+	a = store_consult_add(s, &c, NULL, 0, fmt, "help");
+	b = add(s, "frank", "more", 5001, NULL, 0);
+	assert_int_equal(store_consult_get(s, a, &c), 0);
+	assert_string_equal(c.account, "erin");
+	store_consult_reset(&c);
+	assert_int_equal(store_consult_get(s, b, &c), 0);
+	assert_null(c.account);
+	store_consult_reset(&c);
+	r1 = store_reply_add(s, a, "clerk", "one", 5002);
+	r2 = store_reply_add(s, a, "clerk", "two", 5003);
+	r3 = store_reply_add(s, b, "clerk", "three", 5004);
+	n = store_reply_pending(s, r, 8);
+	assert_int_equal(n, 2);
+	assert_int_equal(r[0].id, r1);
+	assert_string_equal(r[0].account, "erin");
+	assert_int_equal(r[1].id, r3);
+	store_reply_reset(&r[0]);
+	store_reply_reset(&r[1]);
+	/* Given up: the next one of that requester comes up, with the time. */
+	assert_int_equal(store_reply_dead(s, r1, "given up", 6000), 0);
+	n = store_reply_pending(s, r, 8);
+	assert_int_equal(n, 2);
+	assert_int_equal(r[0].id, r2);
+	store_reply_reset(&r[0]);
+	store_reply_reset(&r[1]);
+	n = store_reply_list(s, a, r, 8);
+	assert_int_equal(n, 2);
+	assert_int_equal(r[0].state, STORE_REPLY_DEAD);
+	assert_int_equal(r[0].delivered_at, 6000);
+	store_reply_reset(&r[0]);
+	store_reply_reset(&r[1]);
+	store_close(s);
+}
+
 int
 main(void)
 {
@@ -317,6 +372,7 @@ main(void)
 	    cmocka_unit_test(test_states_and_purge),
 	    cmocka_unit_test(test_failed_write_locked),
 	    cmocka_unit_test(test_failed_commit_no_rollback_noise),
+	    cmocka_unit_test(test_replies_per_requester),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
