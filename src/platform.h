@@ -7,7 +7,7 @@
  * dialect, and whether it can answer one person privately.  The registry
  * (src/platform/registry.c) lists them; nothing outside src/platform/
  * names a platform.  Adding one is one file, one registry line and one
- * test file.
+ * test file, tests/unit/test_platform_<name>.c (see platform_test.h).
  */
 #ifndef PLATFORM_H
 #define PLATFORM_H

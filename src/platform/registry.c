@@ -1,5 +1,7 @@
 /*
- * The registry of platforms: one line per src/platform/<name>.c.
+ * The registry of platforms: one line per src/platform/<name>.c.  Each
+ * has its own tests/unit/test_platform_<name>.c (test_platform.c fails
+ * for a registered platform without one).
  */
 #include <ctype.h>
 #include <stdlib.h>

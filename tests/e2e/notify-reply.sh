@@ -1,8 +1,9 @@
 #!/bin/sh
 # !reply: staff write back to requesters on Mattermost, Slack, Discord and
 # Rocket.Chat through each platform's API (local fakes): private, prefixed
-# [#N], in order per requester, across an API outage and a SIGKILL of the
-# bot; !show lists the history; a reply that cannot be delivered within
+# [#N], in order per requester, across a 60 s outage of every API (503;
+# Slack 429 with Retry-After) and a SIGKILL of the bot during it; !show
+# lists the history; a reply that cannot be delivered within
 # dead_letter_after is dead-lettered and staff get an alert.
 . "$TOP/tests/lib/common.sh"
 . "$TOP/tests/lib/fakeapi.sh"
@@ -38,6 +39,7 @@ path = /hooks/slack
 signing_secret = $SLACK_SECRET
 api_url = http://127.0.0.1:$SLP
 bot_token = xoxb-1
+staff_backoff_max = 2
 [discord]
 path = /hooks/discord
 public_key = $KEYHEX
@@ -50,6 +52,7 @@ token = rc-token-9f8e7d6c5b4a
 api_url = http://127.0.0.1:$RCP
 bot_user_id = rcuser
 bot_token = rcbot
+staff_backoff_max = 2
 [webhook.ops]
 staff_webhook_url = http://127.0.0.1:$SINK_PORT/ops
 [consult]
@@ -131,30 +134,70 @@ s = staff("!show 1")
 check("replied by ana" in s and "delivered" in s and "first" in s, "show: history", s)
 ' "replies delivered"
 
-# The Mattermost API goes down; the bot is killed; both come back.
-fakeapi_modes mattermost "status 503"
+# Every API goes down for 60 s (503; Slack 429 with Retry-After), and the
+# bot is SIGKILLed in the middle of it: once the APIs are back, each
+# requester gets the replies saved during the outage, after the earlier
+# ones, in order, once each.
+OUTAGE=60
+for k in mattermost discord rocketchat; do
+	fakeapi_modes $k "status 503"
+done
+fakeapi_modes slack "429 3"
+OUT0=$(date +%s)
 py '
-check("saved" in staff("!reply 1 third"), "third saved")
-check("saved" in staff("!reply 1 fourth"), "fourth saved")
-for _ in range(100):
-    cs = [json.loads(l) for l in open(T + "/api-mattermost/calls.jsonl")]
-    if sum(1 for c in cs if c["status"] == 503) >= 2:
-        break
-    time.sleep(0.1)
-else:
-    raise AssertionError("no retries during the outage")
+for i, k in [(1, "mm"), (2, "sl"), (3, "dc"), (4, "rc")]:
+    for w in ("third", "fourth"):
+        check("saved" in staff("!reply %d %s-%s" % (i, w, k)), "%s %s saved" % (k, w))
+def failed(kind, st):
+    try:
+        return [c for c in (json.loads(l) for l in open(T + "/api-%s/calls.jsonl" % kind))
+                if c["status"] == st]
+    except FileNotFoundError:
+        return []
+for kind, st in [("mattermost", 503), ("slack", 429), ("discord", 503), ("rocketchat", 503)]:
+    for _ in range(300):          # bounded: 30 s
+        if len(failed(kind, st)) >= 2:
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError("%s: no retries during the outage" % kind)
+s = failed("slack", 429)
+check(s[1]["t"] - s[0]["t"] >= 3, "slack: Retry-After honoured", s[:2])
+check("third-mm" not in str(dms("mattermost")), "nothing delivered during the outage")
 ' "outage"
+# The bot dies with all eight replies pending, and comes back while the
+# APIs are still down.
+left=$((OUT0 + OUTAGE - 12 - $(date +%s)))
+[ "$left" -gt 0 ] && sleep "$left"
 kill -9 $BOT
 wait $BOT 2>/dev/null || true
-fakeapi_modes mattermost ok
+N503=$(cat "$T"/api-*/calls.jsonl | wc -l)
 start
-py '
-m = wait_dm("mattermost", "[#1] fourth")
-check(m.index("[#1] second") < m.index("[#1] third") < m.index("[#1] fourth"), "order kept across kill", m)
-check(m.count("[#1] third") == 1 and m.count("[#1] fourth") == 1, "delivered once", m)
+left=$((OUT0 + OUTAGE - $(date +%s)))
+[ "$left" -gt 0 ] && sleep "$left"
+for k in mattermost slack discord rocketchat; do
+	fakeapi_modes $k ok
+done
+N503=$N503 py '
+ncalls = sum(1 for k in ("mattermost", "slack", "discord", "rocketchat")
+        for l in open(T + "/api-%s/calls.jsonl" % k))
+check(ncalls > int(os.environ["N503"]), "the restarted bot tried during the outage")
+def wait_long(kind, text):
+    for _ in range(600):          # bounded: 60 s
+        if text in dms(kind):
+            return dms(kind)
+        time.sleep(0.1)
+    raise AssertionError("%s: no DM %r in %s" % (kind, text, dms(kind)))
+for kind, k, before in [("mattermost", "mm", "[#1] second"), ("slack", "sl", "[#2] hola"),
+                        ("discord", "dc", "[#3] hi"), ("rocketchat", "rc", "[#4] hey")]:
+    m = wait_long(kind, "[#%d] fourth-%s" % ({"mm": 1, "sl": 2, "dc": 3, "rc": 4}[k], k))
+    i = {"mm": 1, "sl": 2, "dc": 3, "rc": 4}[k]
+    third, fourth = "[#%d] third-%s" % (i, k), "[#%d] fourth-%s" % (i, k)
+    check(m.index(before) < m.index(third) < m.index(fourth), "%s: order kept across outage and kill" % kind, m)
+    check(m.count(third) == 1 and m.count(fourth) == 1 and m.count(before) == 1, "%s: delivered once" % kind, m)
 s = staff("!show 1")
 check(s.count("delivered") >= 4, "show: all delivered", s)
-' "after SIGKILL"
+' "after the outage and SIGKILL"
 
 # Discord refuses for good; after dead_letter_after staff get an alert.
 conf 5
