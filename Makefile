@@ -201,4 +201,5 @@ uninstall:
 clean:
 	rm -rf build
 
--include $(OBJS:.o=.d) $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/fuzz/%.d)
+-include $(OBJS:.o=.d) $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/fuzz/%.d) $(UNIT_BINS:=.d) \
+    $(HELPER_BINS:=.d)
