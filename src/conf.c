@@ -138,6 +138,7 @@ static const struct conf_key conf_platform_keys[] = {
     {NULL, "api_url", CONF_STR, P(api_url), "", 0, 2048, CONF_F_URL},
     {NULL, "bot_token", CONF_STR, P(bot_token), "", 0, 4096, CONF_F_SECRET},
     {NULL, "bot_user_id", CONF_STR, P(bot_user_id), "", 0, 128, 0},
+    {NULL, "application_id", CONF_STR, P(application_id), "", 0, 32, 0},
     {NULL, "rate_per_minute", CONF_INT, P(rate_per_min), "0", 0, 6000, 0},
     {NULL, "staff_timeout", CONF_INT, P(staff_timeout), "15", 1, 300, 0},
     {NULL, "staff_backoff_max", CONF_INT, P(staff_backoff_max), "300", 1, 3600,

@@ -28,6 +28,7 @@ struct conf_platform {
 	char *api_url;           /* REST API base, "": the platform's */
 	char *bot_token;         /* bot account token (secret) */
 	char *bot_user_id;       /* Rocket.Chat bot user id */
+	char *application_id;    /* Discord application id, "": not checked */
 	int rate_per_min;        /* outbound posts per minute, 0: default */
 	int staff_timeout;       /* seconds per outbound request */
 	int staff_backoff_max;   /* longest wait between retries, s */

@@ -104,16 +104,39 @@ discord_option_text(struct json_object *data, size_t *len)
 	return first;
 }
 
+/* An application id is a snowflake: digits only. */
+static int
+discord_check_conf(const struct conf_platform *p, char *why, size_t whylen)
+{
+	const char *s = p->application_id;
+
+	if (s == NULL || s[0] == '\0' || strspn(s, "0123456789") == strlen(s))
+		return 0;
+	snprintf(why, whylen,
+	    "application_id must be the application's "
+	    "numeric id");
+	return -1;
+}
+
 static int
 discord_parse(const struct hook_ctx *ctx, const struct hook_request *req,
     struct hook_event *ev, struct hook_response *resp)
 {
 	struct json_object *o, *type, *data, *member, *user, *ch;
+	const char *app;
 	int64_t t;
 
-	(void)ctx;
 	if ((o = platform_json_event(req, ev, resp)) == NULL)
 		return -1;
+	/* Signed by our key, yet meant for another application: refused. */
+	if (ctx->pl->application_id != NULL &&
+	    ctx->pl->application_id[0] != '\0' &&
+	    ((app = platform_json_str(o, "application_id", NULL)) == NULL ||
+	        strcmp(app, ctx->pl->application_id) != 0)) {
+		hook_refuse(
+		    resp, 403, "interaction for another application", true);
+		return -1;
+	}
 	if (!json_object_object_get_ex(o, "type", &type) ||
 	    !json_object_is_type(type, json_type_int)) {
 		hook_refuse(resp, 400, "not an interaction", false);
@@ -375,6 +398,7 @@ discord_dm_answer(struct platform_dm *dm, const char *body, size_t len,
 const struct platform platform_discord = {
     .name = "discord",
     .needs = PLATFORM_NEEDS_PUBLIC_KEY,
+    .check_conf = discord_check_conf,
     .verify = discord_verify,
     .parse = discord_parse,
     .render = discord_render,

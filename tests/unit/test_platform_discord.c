@@ -69,6 +69,7 @@ test_conf(void **state)
 {
 	const struct platform *p = platform_find(DC);
 	struct platform_bot bot;
+	char why[128];
 
 	(void)state;
 	assert_true(p->needs & PLATFORM_NEEDS_PUBLIC_KEY);
@@ -78,6 +79,13 @@ test_conf(void **state)
 	pt_pl.bot_token = "dcbot";
 	assert_true(platform_bot_get(p, &pt_pl, &bot));
 	assert_non_null(strstr(bot.api_url, "discord.com/api"));
+	/* application_id: a snowflake or nothing. */
+	pt_pl.application_id = "123456789012345678";
+	assert_int_equal(p->check_conf(&pt_pl, why, sizeof(why)), 0);
+	pt_pl.application_id = "12x";
+	assert_int_equal(p->check_conf(&pt_pl, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "application_id"));
+	pt_pl.application_id = NULL;
 }
 
 static void
@@ -118,6 +126,15 @@ test_verify(void **state)
 	pt_pl.public_key = NULL;
 	sign(body, 0);
 	pt_refused(401, "POST", JSON, body, signed_h);
+	/* With application_id set, only that application's interactions. */
+	pt_pl.public_key = pubhex;
+	pt_pl.application_id = "1180000000000000000";
+	sign(body, 0);
+	assert_int_equal(pt_run("POST", JSON, body, NULL, signed_h, &r), 200);
+	free(r.body);
+	pt_pl.application_id = "1180000000000000001";
+	pt_refused(403, "POST", JSON, body, signed_h);
+	pt_pl.application_id = NULL;
 	free(body);
 	free(ping);
 }
