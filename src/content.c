@@ -684,15 +684,16 @@ content_days(const char *date)
 	return (long)(timegm(&tm) / 86400);
 }
 
+/* The topic of l whose command (not an alias) is command, or NULL. */
 static const struct topic *
 content_lang_topic(const struct content_lang *l, const char *command)
 {
-	size_t i;
+	const struct content_slot *s = content_slot_find(l, command);
 
-	for (i = 0; i < l->ntopics; i++)
-		if (strcmp(l->topics[i]->command, command) == 0)
-			return l->topics[i];
-	return NULL;
+	if (s == NULL || s->key == NULL ||
+	    strcasecmp(s->topic->command, command) != 0)
+		return NULL;
+	return s->topic;
 }
 
 size_t
