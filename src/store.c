@@ -662,6 +662,7 @@ store_collect_cb(void *arg, const struct store_consult *c)
 	d->text = c->text ? xstrdup(c->text) : NULL;
 	d->lang = c->lang ? xstrdup(c->lang) : NULL;
 	d->claimed_by = c->claimed_by ? xstrdup(c->claimed_by) : NULL;
+	d->account = c->account ? xstrdup(c->account) : NULL;
 }
 
 size_t
