@@ -301,24 +301,24 @@ irc_cap_on_line(struct irc_cap *c, const struct irc_line *l)
 	}
 	if (strcmp(l->cmd, "900") == 0 || strcmp(l->cmd, "908") == 0)
 		return true;
-	if (!c->authenticating &&
-	    (strcmp(l->cmd, "902") == 0 || strcmp(l->cmd, "903") == 0 ||
-	        strcmp(l->cmd, "904") == 0 || strcmp(l->cmd, "905") == 0 ||
-	        strcmp(l->cmd, "906") == 0 || strcmp(l->cmd, "907") == 0))
-		return true; /* an answer to nothing we asked: ignored */
+	/* SASL answers count only while authenticating; others are ignored. */
 	if (strcmp(l->cmd, "903") == 0) {
-		c->sasl_ok = true;
-		c->authenticating = false;
-		log_info("SASL authentication succeeded");
-		irc_cap_finish(c, "");
+		if (c->authenticating) {
+			c->sasl_ok = true;
+			c->authenticating = false;
+			log_info("SASL authentication succeeded");
+			irc_cap_finish(c, "");
+		}
 		return true;
 	}
 	if (strcmp(l->cmd, "902") == 0 || strcmp(l->cmd, "904") == 0 ||
 	    strcmp(l->cmd, "905") == 0 || strcmp(l->cmd, "906") == 0 ||
 	    strcmp(l->cmd, "907") == 0) {
-		c->authenticating = false;
-		log_warnx("SASL authentication failed (%s)", l->cmd);
-		irc_cap_finish(c, "authentication failed");
+		if (c->authenticating) {
+			c->authenticating = false;
+			log_warnx("SASL authentication failed (%s)", l->cmd);
+			irc_cap_finish(c, "authentication failed");
+		}
 		return true;
 	}
 	return false;
