@@ -277,7 +277,7 @@ hook_message(
 	m->text = text_sanitize(ev->text != NULL ? ev->text : "",
 	    ev->text != NULL ? ev->text_len : 0, MESSAGE_TEXT_MAX, 0);
 	m->is_private = ev->is_private;
-	m->is_staff = hook_is_staff_channel(ctx->pl, ev);
+	m->is_staff = m->in_staff_channel = hook_is_staff_channel(ctx->pl, ev);
 	m->addressed = ev->slash;
 	m->no_private = !ev->private_ok && !ev->dm_ok;
 	m->private_one_way = !ev->private_ok && ev->dm_ok;

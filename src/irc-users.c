@@ -471,6 +471,7 @@ irc_dispatch(struct irc *irc, const char *origin, const char *target,
 		m.addressed = true;
 	}
 	m.is_private = c == NULL;
+	m.in_staff_channel = c != NULL && c->staff;
 	irc_identify(irc, &m, nick, origin, account);
 	log_debug("message from %s in %s%s", nick, c != NULL ? chan : "private",
 	    m.account != NULL ? " (account proved)" : "");

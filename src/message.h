@@ -25,7 +25,13 @@ struct message {
 	const char *account;   /* services account, NULL if unknown */
 	const char *text;
 	bool is_private;
-	bool is_staff;  /* sent from a staff channel or route */
+	bool is_staff; /* from staff: a staff channel, route or account */
+	/*
+	 * Said in a staff channel: staff commands may answer there.  A staff
+	 * member's command anywhere else is answered privately (a request's
+	 * text and contact never reach a public channel).
+	 */
+	bool in_staff_channel;
 	bool is_admin;  /* sender authenticated as an admin */
 	bool addressed; /* "intakebot: ..." or a slash command */
 	/*

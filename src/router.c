@@ -107,6 +107,17 @@ router_addressed(const char *text, const char *nick)
 }
 
 /* Answers a word that is neither a command nor a topic. */
+/* Every answer in out goes to the asker alone. */
+static void
+router_privately(struct replies *out)
+{
+	struct reply *r;
+
+	for (r = out->head; r != NULL; r = r->next)
+		if (r->to == REPLY_HERE)
+			r->to = REPLY_PRIVATE;
+}
+
 static void
 router_unknown(struct router *r, struct cmd_ctx *x, bool talk)
 {
@@ -216,8 +227,12 @@ router_handle(struct router *r, const struct message *m, struct replies *out)
 				    "router.for_staff", NULL);
 			else if (x.argc < e->min_args || x.argc > e->max_args)
 				cmd_usage(&x, e, REPLY_PRIVATE);
-			else
+			else {
 				e->exec(&x);
+				if ((e->flags & CMD_STAFF) &&
+				    m->channel != NULL && !m->in_staff_channel)
+					router_privately(out);
+			}
 		} else if ((t = content_find(r->env.content, x.lang, word)) !=
 		    NULL) {
 			cmd_topic_exec(&x, t);

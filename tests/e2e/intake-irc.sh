@@ -50,6 +50,13 @@ send PRIVMSG #staff :!show 2
 wait PRIVMSG #staff :sam: #2 Ana: contact ana@example.org · language es · availability martes por la tarde · urgency detenido|PRIVMSG #staff :sam: #2 Ana: contact ana@example.org · language es · availability martes por la tarde · urgency detained
 send PRIVMSG #staff :!claim 2
 wait PRIVMSG #staff :sam: #2 claimed by sam
+# Staff commands outside the staff channel are answered privately.
+send JOIN #help
+wait JOIN :?#help
+send PRIVMSG #help :!show 2
+wait NOTICE sam :#2 Ana: contact ana@example.org
+send PRIVMSG #help :!pending
+wait NOTICE sam :Open requests: URGENT #2 claimed
 hold 5
 EOF2
 python3 "$TOP/tests/lib/irc_client.py" client "$IRCPORT" sam "$T/sam.log" "$T/sam.script" &
@@ -105,7 +112,7 @@ python3 "$TOP/tests/lib/irc_client.py" client "$IRCPORT" alice "$T/alice.log" "$
 pass "intake in #help (English) and #ayuda (Spanish), questions as NOTICEs, bad email asked again"
 
 wait $SAM || { echo "--- sam"; cat "$T/sam.log"; echo "--- bot"; cat "$T/bot.log"; fail "staff side"; }
-pass "staff line without contact, urgent reminder, urgent first in !pending, !show, !claim"
+pass "staff line without contact, urgent reminder, urgent first in !pending, !show, !claim; in #help staff answers are private"
 
 # A restart half-way: bob's intake, begun in private, carries on with
 # the next question once the bot is back; then he cancels.
@@ -155,7 +162,8 @@ for n, r in (l.rstrip("\n").split("\t", 1) for l in open(sys.argv[1])):
     if b.startswith("PRIVMSG #help") or b.startswith("PRIVMSG #ayuda"):
         assert "private message" in b or "mensaje privado" in b, b
     if "ana@example.org" in b:
-        assert b.startswith("PRIVMSG #staff :sam: #2 Ana: contact"), b
+        assert b.startswith("PRIVMSG #staff :sam: #2 Ana: contact") or \
+            b.startswith("NOTICE sam :#2 Ana: contact"), b
 PY
 for w in ana@example bob@example mornings martes 'Mi hermano' 'renewal'; do
 	expect_no_grep "$w" "$T/bot.log"

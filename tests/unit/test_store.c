@@ -337,10 +337,12 @@ test_replies_per_requester(void **state)
 	assert_int_equal(store_consult_get(s, b, &c), 0);
 	assert_null(c.account);
 	store_consult_reset(&c);
-	/* The open list owns its own copy of the account (ASan: no double free). */
+	/* The open list owns its own copy of the account (ASan: no double
+	 * free). */
 	{
 		struct store_consult open[8];
-		size_t k, m = store_consult_open_urgent(s, "2000-01-01", open, 8);
+		size_t k,
+		    m = store_consult_open_urgent(s, "2000-01-01", open, 8);
 		int with = 0;
 
 		for (k = 0; k < m; k++) {
