@@ -267,6 +267,34 @@ notify_dest_bot_free(struct notify_dest *d)
 }
 
 /*
+ * The poster's common headers followed by those of call c, as a new
+ * list; NULL when one could not be added (nothing is leaked).
+ */
+static struct curl_slist *
+notify_call_headers(const struct notify *n, const struct platform_call *c)
+{
+	const size_t max = sizeof(c->header) / sizeof(c->header[0]);
+	struct curl_slist *h = NULL, *t;
+	const struct curl_slist *l;
+	size_t i;
+
+	for (l = n->headers; l != NULL; l = l->next) {
+		if ((t = curl_slist_append(h, l->data)) == NULL)
+			goto fail;
+		h = t;
+	}
+	for (i = 0; i < max && c->header[i] != NULL; i++) {
+		if ((t = curl_slist_append(h, c->header[i])) == NULL)
+			goto fail;
+		h = t;
+	}
+	return h;
+fail:
+	curl_slist_free_all(h);
+	return NULL;
+}
+
+/*
  * The call for the head item's next step (a direct message's setup or
  * part): sets the URL, method, body and headers of e.  Returns -1 when
  * no header list could be made.
@@ -277,18 +305,11 @@ notify_dest_call(struct notify_dest *d, CURL *e)
 	struct notify_item *it = d->head;
 	struct platform_bot bot = {d->bot[0], d->bot[1], d->bot[2]};
 	struct platform_call call;
-	struct curl_slist *h = NULL, *l;
-	size_t i;
+	struct curl_slist *h;
 
 	memset(&call, 0, sizeof(call));
 	d->platform->dm_call(&bot, &it->dm, it->parts[it->part], &call);
-	for (l = d->n->headers; l != NULL; l = l->next)
-		if ((h = curl_slist_append(h, l->data)) == NULL)
-			break;
-	for (i = 0; h != NULL && call.header[i] != NULL; i++)
-		if ((l = curl_slist_append(h, call.header[i])) != NULL)
-			h = l;
-	if (h == NULL) {
+	if ((h = notify_call_headers(d->n, &call)) == NULL) {
 		platform_call_free(&call);
 		return -1;
 	}
@@ -748,18 +769,13 @@ notify_call(
     struct notify *n, const char *section, const struct platform_call *c)
 {
 	struct notify_once *o;
-	struct curl_slist *l;
-	size_t i;
 
 	if (n->closing || c->url == NULL)
 		return -1;
 	o = xcalloc(1, sizeof(*o));
 	snprintf(o->name, sizeof(o->name), "%s/form", section);
 	buf_init(&o->body, NOTIFY_BODY_MAX);
-	for (l = n->headers; l != NULL; l = l->next)
-		o->headers = curl_slist_append(o->headers, l->data);
-	for (i = 0; i < 3 && c->header[i] != NULL; i++)
-		o->headers = curl_slist_append(o->headers, c->header[i]);
+	o->headers = notify_call_headers(n, c);
 	if ((o->easy = curl_easy_init()) == NULL || o->headers == NULL) {
 		if (o->easy != NULL)
 			curl_easy_cleanup(o->easy);

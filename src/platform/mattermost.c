@@ -452,7 +452,6 @@ mm_form_open(const struct hook_ctx *ctx, const struct hook_event *ev,
 	json_object_object_add(o, "dialog", dlg);
 	c->url = platform_api_url(&bot, "/api/v4/actions/dialogs/open");
 	c->header[0] = xasprintf("Authorization: Bearer %s", bot.token);
-	c->header[1] = xstrdup("Content-Type: application/json");
 	c->body = platform_json_take(o);
 	return 0;
 }

@@ -380,7 +380,6 @@ slack_form_open(const struct hook_ctx *ctx, const struct hook_event *ev,
 	json_object_object_add(o, "view", view);
 	c->url = platform_api_url(&bot, "/views.open");
 	c->header[0] = xasprintf("Authorization: Bearer %s", bot.token);
-	c->header[1] = xstrdup("Content-Type: application/json; charset=utf-8");
 	c->body = platform_json_take(o);
 	return 0;
 }
