@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "platform.h"
+#include "text.h"
 #include "xmalloc.h"
 
 #define PLATFORM_JSON_DEPTH 16
@@ -332,10 +333,6 @@ platform_form_errors_json(
 struct json_object *
 platform_json_string_max(const char *s, size_t max)
 {
-	size_t n = strlen(s);
-
-	if (n > max)
-		for (n = max; n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80;)
-			n--;
-	return json_object_new_string_len(s, (int)n);
+	return json_object_new_string_len(
+	    s, (int)text_utf8_cut(s, strlen(s), max));
 }
