@@ -473,6 +473,15 @@ intake_guided(const struct intake *ik)
 }
 
 /* Appends the catalogue sentence key, in lang, to out. */
+/* The byte cap of field k's answer, as the questions and errors say. */
+static int
+intake_field_max(const struct intake *ik, int k)
+{
+	return k == INTAKE_NAME        ? INTAKE_NAME_MAX
+	    : k == INTAKE_AVAILABILITY ? INTAKE_AVAILABILITY_MAX
+	                               : ik->conf->consult_max_length;
+}
+
 static void
 intake_say(struct intake *ik, struct replies *out, enum reply_to to,
     const char *lang, const char *key, const char *const *vars)
@@ -502,10 +511,7 @@ intake_ask(
 
 	snprintf(step, sizeof(step), "%d", k + 1);
 	snprintf(steps, sizeof(steps), "%d", INTAKE_NFIELDS);
-	snprintf(max, sizeof(max), "%d",
-	    k == INTAKE_NAME               ? INTAKE_NAME_MAX
-	        : k == INTAKE_AVAILABILITY ? INTAKE_AVAILABILITY_MAX
-	                                   : ik->conf->consult_max_length);
+	snprintf(max, sizeof(max), "%d", intake_field_max(ik, k));
 	snprintf(days, sizeof(days), "%d", ik->conf->consult_retention_days);
 	intake_say(ik, out, REPLY_PRIVATE, in->lang, keys[k],
 	    (const char *const[]){"step", step, "steps", steps, "max", max,
@@ -520,11 +526,7 @@ intake_refuse(struct intake *ik, const struct store_intake *in,
 	char len[24], max[16];
 
 	snprintf(len, sizeof(len), "%zu", t->length);
-	snprintf(max, sizeof(max), "%d",
-	    in->step == INTAKE_NAME ? INTAKE_NAME_MAX
-	        : in->step == INTAKE_AVAILABILITY
-	        ? INTAKE_AVAILABILITY_MAX
-	        : ik->conf->consult_max_length);
+	snprintf(max, sizeof(max), "%d", intake_field_max(ik, in->step));
 	intake_say(ik, out, REPLY_PRIVATE, in->lang, t->error,
 	    (const char *const[]){"length", len, "max", max, NULL});
 	intake_ask(ik, in, out);
@@ -795,11 +797,7 @@ intake_form_check(struct intake *ik, struct store_intake *in, const char *lang,
 		char len[24], max[16];
 
 		snprintf(len, sizeof(len), "%zu", t.length);
-		snprintf(max, sizeof(max), "%d",
-		    f == INTAKE_NAME ? INTAKE_NAME_MAX
-		        : f == INTAKE_AVAILABILITY
-		        ? INTAKE_AVAILABILITY_MAX
-		        : ik->conf->consult_max_length);
+		snprintf(max, sizeof(max), "%d", intake_field_max(ik, f));
 		e = catalog_render(ik->cat, lang, t.error,
 		    (const char *const[]){"length", len, "max", max, NULL});
 	}
