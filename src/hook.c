@@ -528,6 +528,7 @@ hook_form_submitted(const struct hook_ctx *ctx, const struct platform *p,
 		for (i = 0; i < PLATFORM_FORM_FIELDS; i++)
 			if (err[i] != NULL)
 				replies_add(&rs, REPLY_PRIVATE, err[i], NULL);
+		hook_withhold_private(ctx, ev, &rs);
 		p->render(ctx, ev, &rs, resp);
 	} else if (p->form_errors != NULL) {
 		/* The answer closes the form; the number goes privately. */
@@ -536,8 +537,11 @@ hook_form_submitted(const struct hook_ctx *ctx, const struct platform *p,
 		hook_withhold_private(ctx, ev, &rs);
 		hook_respond(
 		    resp, p->form_done != NULL ? xstrdup(p->form_done) : NULL);
-	} else
+	} else {
+		/* Like every answer: nothing private where it is not. */
+		hook_withhold_private(ctx, ev, &rs);
 		p->render(ctx, ev, &rs, resp);
+	}
 	resp->nreplies = rs.count;
 	for (i = 0; i < PLATFORM_FORM_FIELDS; i++) {
 		free(err[i]);
